@@ -1,0 +1,22 @@
+{
+  "targets": [
+    {
+      "target_name": "jaxts",
+      "sources": [
+        "src/addon.cc",
+        "src/api.cc",
+        "src/events.cc",
+        "src/plugin.cc",
+        "src/client.cc",
+        "src/buffer.cc",
+        "src/executable.cc"
+      ],
+      "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
+      "defines": ["NAPI_VERSION=9", "NAPI_CPP_EXCEPTIONS"],
+      "cflags!": ["-fno-exceptions"],
+      "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
+      "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-unused-parameter"],
+      "libraries": ["-ldl"]
+    }
+  ]
+}

@@ -1,0 +1,139 @@
+// Shared declarations of the addon: per-environment data, native states with their
+// lifetimes, and the JS classes. The addon moves bytes, programs, events and errors;
+// dtypes, shapes and semantics stay in TypeScript.
+#pragma once
+
+#include <napi.h>
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "api.h"
+
+namespace jaxts {
+
+class EventBridge;
+
+struct InstanceData {
+  Napi::FunctionReference error_class;  // PjrtError, set by the TS layer
+  Napi::FunctionReference plugin_ctor, client_ctor, buffer_ctor, executable_ctor;
+  std::unique_ptr<EventBridge> events;
+  static InstanceData* Get(Napi::Env env) { return env.GetInstanceData<InstanceData>(); }
+};
+
+// A PJRT client. Shared by every buffer and executable made from it, so it is destroyed
+// last (the CUDA plugin crashes when buffers outlive their client).
+struct ClientState {
+  const Api* api;
+  pjrt::Client* client;
+  std::vector<pjrt::Device*> devices;  // addressable devices, in the plugin's order
+  std::string platform;
+  ~ClientState();
+  int DeviceIndex(pjrt::Device* device) const;
+};
+
+// A device buffer; destroyed when the JS object is disposed or collected and no pending
+// operation (a readback, an execution) still uses it.
+struct BufferState {
+  std::shared_ptr<ClientState> client;
+  pjrt::Buffer* buffer;
+  ~BufferState();
+};
+
+struct ExecutableState {
+  std::shared_ptr<ClientState> client;
+  pjrt::LoadedExecutable* loaded;
+  pjrt::Executable* executable;  // from GetExecutable; owned
+  ~ExecutableState();
+};
+
+class PluginWrap : public Napi::ObjectWrap<PluginWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit PluginWrap(const Napi::CallbackInfo& info);
+
+ private:
+  Napi::Value Path(const Napi::CallbackInfo& info);
+  Napi::Value ApiVersion(const Napi::CallbackInfo& info);
+  Napi::Value Attributes(const Napi::CallbackInfo& info);
+  Napi::Value CreateClient(const Napi::CallbackInfo& info);
+  const Api* api_ = nullptr;
+};
+
+class ClientWrap : public Napi::ObjectWrap<ClientWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit ClientWrap(const Napi::CallbackInfo& info);
+  std::shared_ptr<ClientState> state() const { return state_; }
+  std::shared_ptr<ClientState> Live(Napi::Env env, const char* what) const;
+
+ private:
+  Napi::Value PlatformName(const Napi::CallbackInfo& info);
+  Napi::Value PlatformVersion(const Napi::CallbackInfo& info);
+  Napi::Value Devices(const Napi::CallbackInfo& info);
+  Napi::Value MemoryStats(const Napi::CallbackInfo& info);
+  Napi::Value BufferFromHost(const Napi::CallbackInfo& info);
+  Napi::Value Compile(const Napi::CallbackInfo& info);
+  Napi::Value CompileSync(const Napi::CallbackInfo& info);
+  Napi::Value Deserialize(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  std::shared_ptr<ClientState> state_;
+};
+
+class BufferWrap : public Napi::ObjectWrap<BufferWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit BufferWrap(const Napi::CallbackInfo& info);
+  ~BufferWrap() override;
+  static Napi::Object Wrap(Napi::Env env, std::shared_ptr<BufferState> state);
+  // The state of a live buffer argument; throws naming `what` when it is not one.
+  static std::shared_ptr<BufferState> StateOf(Napi::Env env, Napi::Value value, const std::string& what);
+  void MarkDonated();
+
+ private:
+  Napi::Value Type(const Napi::CallbackInfo& info);
+  Napi::Value Dims(const Napi::CallbackInfo& info);
+  Napi::Value Device(const Napi::CallbackInfo& info);
+  Napi::Value OnDeviceSize(const Napi::CallbackInfo& info);
+  Napi::Value IsDisposed(const Napi::CallbackInfo& info);
+  Napi::Value ToHost(const Napi::CallbackInfo& info);
+  Napi::Value ToHostSync(const Napi::CallbackInfo& info);
+  Napi::Value Ready(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  std::shared_ptr<BufferState> Live(Napi::Env env) const;
+  void Release(Napi::Env env);
+
+  std::shared_ptr<BufferState> state_;
+  int64_t external_bytes_ = 0;
+  bool donated_ = false;
+};
+
+class ExecutableWrap : public Napi::ObjectWrap<ExecutableWrap> {
+ public:
+  static Napi::Function Init(Napi::Env env);
+  explicit ExecutableWrap(const Napi::CallbackInfo& info);
+  static Napi::Object Wrap(Napi::Env env, std::shared_ptr<ExecutableState> state);
+
+ private:
+  Napi::Value NumOutputs(const Napi::CallbackInfo& info);
+  Napi::Value OutputTypes(const Napi::CallbackInfo& info);
+  Napi::Value OutputDims(const Napi::CallbackInfo& info);
+  Napi::Value AddressableDevices(const Napi::CallbackInfo& info);
+  Napi::Value Fingerprint(const Napi::CallbackInfo& info);
+  Napi::Value Name(const Napi::CallbackInfo& info);
+  Napi::Value Execute(const Napi::CallbackInfo& info);
+  Napi::Value Serialize(const Napi::CallbackInfo& info);
+  Napi::Value Dispose(const Napi::CallbackInfo& info);
+  std::shared_ptr<ExecutableState> Live(Napi::Env env) const;
+  std::shared_ptr<ExecutableState> state_;
+  size_t num_outputs_ = 0;
+};
+
+// Byte size of one element of a PJRT buffer type, or 0 for types we do not map.
+size_t ElementSize(int type);
+// A fresh token proving a native constructor call (JS cannot construct the classes).
+Napi::External<void> ConstructToken(Napi::Env env);
+bool IsConstructToken(const Napi::Value& value);
+
+}  // namespace jaxts
