@@ -13,8 +13,7 @@ Napi::Value LoadPlugin(const Napi::CallbackInfo& info) {
     throw Napi::TypeError::New(env, "loadPlugin(path): expected the path of a PJRT plugin as a string");
   }
   const Api* api = Api::Load(env, info[0].As<Napi::String>().Utf8Value());
-  return InstanceData::Get(env)->plugin_ctor.New(
-      {ConstructToken(env), Napi::External<Api>::New(env, const_cast<Api*>(api))});
+  return ConstructNative(env, InstanceData::Get(env)->plugin_ctor, const_cast<Api*>(api));
 }
 
 Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
@@ -29,12 +28,6 @@ Napi::Value SetErrorClass(const Napi::CallbackInfo& info) {
 int g_token_tag = 0;
 
 }  // namespace
-
-Napi::External<void> ConstructToken(Napi::Env env) { return Napi::External<void>::New(env, &g_token_tag); }
-
-bool IsConstructToken(const Napi::Value& value) {
-  return value.IsExternal() && value.As<Napi::External<void>>().Data() == &g_token_tag;
-}
 
 size_t ElementSize(int type) {
   switch (type) {
@@ -51,6 +44,7 @@ Napi::Object Init(Napi::Env env, Napi::Object exports) {
   auto* data = new InstanceData();
   env.SetInstanceData(data);
   data->events = std::make_unique<EventBridge>(env);
+  data->token = Napi::Persistent(Napi::External<void>::New(env, &g_token_tag));
   data->plugin_ctor = Napi::Persistent(PluginWrap::Init(env));
   data->client_ctor = Napi::Persistent(ClientWrap::Init(env));
   data->buffer_ctor = Napi::Persistent(BufferWrap::Init(env));

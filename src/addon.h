@@ -19,8 +19,31 @@ struct InstanceData {
   Napi::FunctionReference error_class;  // PjrtError, set by the TS layer
   Napi::FunctionReference plugin_ctor, client_ctor, buffer_ctor, executable_ctor;
   std::unique_ptr<EventBridge> events;
+  // Native construction: the payload travels in `handoff`, and the constructor accepts only
+  // `token`, so JS cannot construct the classes (and no per-object External is created).
+  Napi::Reference<Napi::External<void>> token;
+  void* handoff = nullptr;
   static InstanceData* Get(Napi::Env env) { return env.GetInstanceData<InstanceData>(); }
 };
+
+template <typename T>
+Napi::Object ConstructNative(Napi::Env env, Napi::FunctionReference& ctor, T* payload) {
+  InstanceData* data = InstanceData::Get(env);
+  data->handoff = payload;
+  Napi::Object object = ctor.New({data->token.Value()});
+  data->handoff = nullptr;
+  return object;
+}
+
+// The payload of a native construction, or nullptr when JS called the constructor.
+template <typename T>
+T* TakeHandoff(const Napi::CallbackInfo& info) {
+  InstanceData* data = InstanceData::Get(info.Env());
+  if (info.Length() != 1 || !data->handoff || !info[0].StrictEquals(data->token.Value())) return nullptr;
+  T* payload = static_cast<T*>(data->handoff);
+  data->handoff = nullptr;
+  return payload;
+}
 
 // A PJRT client. Shared by every buffer and executable made from it, so it is destroyed
 // last (the CUDA plugin crashes when buffers outlive their client).
@@ -86,9 +109,10 @@ class BufferWrap : public Napi::ObjectWrap<BufferWrap> {
   static Napi::Function Init(Napi::Env env);
   explicit BufferWrap(const Napi::CallbackInfo& info);
   ~BufferWrap() override;
-  static Napi::Object Wrap(Napi::Env env, std::shared_ptr<BufferState> state);
-  // The state of a live buffer argument; throws naming `what` when it is not one.
-  static std::shared_ptr<BufferState> StateOf(Napi::Env env, Napi::Value value, const std::string& what);
+  // `host_bytes` < 0: ask PJRT for the buffer's size.
+  static Napi::Object Wrap(Napi::Env env, std::shared_ptr<BufferState> state, int64_t host_bytes = -1);
+  // The state of live buffer argument `arg` for device `device`; throws naming them otherwise.
+  static const std::shared_ptr<BufferState>& StateOf(Napi::Env env, Napi::Value value, size_t arg, size_t device);
   void MarkDonated();
 
  private:
@@ -128,12 +152,10 @@ class ExecutableWrap : public Napi::ObjectWrap<ExecutableWrap> {
   std::shared_ptr<ExecutableState> Live(Napi::Env env) const;
   std::shared_ptr<ExecutableState> state_;
   size_t num_outputs_ = 0;
+  std::vector<int64_t> output_bytes_;  // host bytes of each output, known from the program
 };
 
 // Byte size of one element of a PJRT buffer type, or 0 for types we do not map.
 size_t ElementSize(int type);
-// A fresh token proving a native constructor call (JS cannot construct the classes).
-Napi::External<void> ConstructToken(Napi::Env env);
-bool IsConstructToken(const Napi::Value& value);
 
 }  // namespace jaxts

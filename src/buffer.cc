@@ -27,10 +27,9 @@ Napi::Function BufferWrap::Init(Napi::Env env) {
 }
 
 BufferWrap::BufferWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<BufferWrap>(info) {
-  if (info.Length() != 2 || !IsConstructToken(info[0])) {
-    throw Napi::TypeError::New(info.Env(), "Buffer cannot be constructed directly; use client.bufferFromHost()");
-  }
-  state_ = *info[1].As<Napi::External<std::shared_ptr<BufferState>>>().Data();
+  auto* state = TakeHandoff<std::shared_ptr<BufferState>>(info);
+  if (!state) throw Napi::TypeError::New(info.Env(), "Buffer cannot be constructed directly; use client.bufferFromHost()");
+  state_ = std::move(*state);
 }
 
 BufferWrap::~BufferWrap() {
@@ -62,10 +61,9 @@ size_t HostBytes(Napi::Env env, const BufferState& state) {
 }
 }  // namespace
 
-Napi::Object BufferWrap::Wrap(Napi::Env env, std::shared_ptr<BufferState> state) {
-  const int64_t bytes = static_cast<int64_t>(HostBytes(env, *state));
-  Napi::Object object = InstanceData::Get(env)->buffer_ctor.New(
-      {ConstructToken(env), Napi::External<std::shared_ptr<BufferState>>::New(env, &state)});
+Napi::Object BufferWrap::Wrap(Napi::Env env, std::shared_ptr<BufferState> state, int64_t host_bytes) {
+  const int64_t bytes = host_bytes >= 0 ? host_bytes : static_cast<int64_t>(HostBytes(env, *state));
+  Napi::Object object = ConstructNative(env, InstanceData::Get(env)->buffer_ctor, &state);
   BufferWrap* wrap = BufferWrap::Unwrap(object);
   wrap->external_bytes_ = bytes;
   Napi::MemoryManagement::AdjustExternalMemory(env, bytes);
@@ -80,14 +78,15 @@ std::shared_ptr<BufferState> BufferWrap::Live(Napi::Env env) const {
   return state_;
 }
 
-std::shared_ptr<BufferState> BufferWrap::StateOf(Napi::Env env, Napi::Value value, const std::string& what) {
+const std::shared_ptr<BufferState>& BufferWrap::StateOf(Napi::Env env, Napi::Value value, size_t arg, size_t device) {
+  auto what = [&] { return "execute: argument " + std::to_string(arg) + " for device " + std::to_string(device); };
   Napi::Function ctor = InstanceData::Get(env)->buffer_ctor.Value();
   if (!value.IsObject() || !value.As<Napi::Object>().InstanceOf(ctor)) {
-    throw Napi::TypeError::New(env, what + " is not a device buffer");
+    throw Napi::TypeError::New(env, what() + " is not a device buffer");
   }
   BufferWrap* wrap = Napi::ObjectWrap<BufferWrap>::Unwrap(value.As<Napi::Object>());
   if (!wrap->state_) {
-    throw Napi::Error::New(env, what + (wrap->donated_ ? " was donated to an earlier computation" : " has been disposed"));
+    throw Napi::Error::New(env, what() + (wrap->donated_ ? " was donated to an earlier computation" : " has been disposed"));
   }
   return wrap->state_;
 }

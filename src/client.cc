@@ -34,10 +34,9 @@ Napi::Function ClientWrap::Init(Napi::Env env) {
 }
 
 ClientWrap::ClientWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ClientWrap>(info) {
-  if (info.Length() != 2 || !IsConstructToken(info[0])) {
-    throw Napi::TypeError::New(info.Env(), "Client cannot be constructed directly; use plugin.createClient()");
-  }
-  state_ = *info[1].As<Napi::External<std::shared_ptr<ClientState>>>().Data();
+  auto* state = TakeHandoff<std::shared_ptr<ClientState>>(info);
+  if (!state) throw Napi::TypeError::New(info.Env(), "Client cannot be constructed directly; use plugin.createClient()");
+  state_ = *state;
 }
 
 std::shared_ptr<ClientState> ClientWrap::Live(Napi::Env env, const char* what) const {

@@ -35,21 +35,35 @@ Napi::Function ExecutableWrap::Init(Napi::Env env) {
 }
 
 ExecutableWrap::ExecutableWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<ExecutableWrap>(info) {
-  if (info.Length() != 2 || !IsConstructToken(info[0])) {
-    throw Napi::TypeError::New(info.Env(), "Executable cannot be constructed directly; use client.compile()");
-  }
-  state_ = *info[1].As<Napi::External<std::shared_ptr<ExecutableState>>>().Data();
+  auto* state = TakeHandoff<std::shared_ptr<ExecutableState>>(info);
+  if (!state) throw Napi::TypeError::New(info.Env(), "Executable cannot be constructed directly; use client.compile()");
+  state_ = *state;
 }
 
 Napi::Object ExecutableWrap::Wrap(Napi::Env env, std::shared_ptr<ExecutableState> state) {
-  Napi::Object object = InstanceData::Get(env)->executable_ctor.New(
-      {ConstructToken(env), Napi::External<std::shared_ptr<ExecutableState>>::New(env, &state)});
-  ExecutableWrap* wrap = ExecutableWrap::Unwrap(object);
+  const Api* api = state->client->api;
   auto args = JAXTS_ARGS(pjrt::ExecutableNumOutputsArgs, num_outputs);
   args.executable = state->executable;
-  state->client->api->Check(env, state->client->api->Call(env, pjrt::kExecutableNumOutputs, &args),
-                            "PJRT_Executable_NumOutputs");
+  api->Check(env, api->Call(env, pjrt::kExecutableNumOutputs, &args), "PJRT_Executable_NumOutputs");
+  // Output sizes are fixed by the program: computed once, not per execution.
+  auto types = JAXTS_ARGS(pjrt::ExecutableOutputElementTypesArgs, num_output_types);
+  types.executable = state->executable;
+  api->Check(env, api->Call(env, pjrt::kExecutableOutputElementTypes, &types), "PJRT_Executable_OutputElementTypes");
+  auto dims = JAXTS_ARGS(pjrt::ExecutableOutputDimensionsArgs, dim_sizes);
+  dims.executable = state->executable;
+  api->Check(env, api->Call(env, pjrt::kExecutableOutputDimensions, &dims), "PJRT_Executable_OutputDimensions");
+  std::vector<int64_t> output_bytes;
+  size_t offset = 0;
+  for (size_t i = 0; i < dims.num_outputs && i < types.num_output_types; ++i) {
+    int64_t count = 1;
+    for (size_t j = 0; j < dims.dim_sizes[i]; ++j) count *= dims.dims[offset + j];
+    offset += dims.dim_sizes[i];
+    output_bytes.push_back(count * static_cast<int64_t>(ElementSize(types.output_types[i])));
+  }
+  Napi::Object object = ConstructNative(env, InstanceData::Get(env)->executable_ctor, &state);
+  ExecutableWrap* wrap = ExecutableWrap::Unwrap(object);
   wrap->num_outputs_ = args.num_outputs;
+  if (output_bytes.size() == args.num_outputs) wrap->output_bytes_ = std::move(output_bytes);
   return object;
 }
 
@@ -177,12 +191,12 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
                                            " arguments but argLists[0] has " + std::to_string(num_args));
     }
     for (uint32_t i = 0; i < list.Length(); ++i) {
-      auto buffer = BufferWrap::StateOf(env, list.Get(i), "execute: argument " + std::to_string(i) + " for device " + std::to_string(d));
+      const auto& buffer = BufferWrap::StateOf(env, list.Get(i), i, d);
       if (buffer->client != state->client) {
         throw Napi::Error::New(env, "execute: argument " + std::to_string(i) + " belongs to a different client");
       }
       arguments[d].push_back(buffer->buffer);
-      holds.push_back(std::move(buffer));
+      holds.push_back(buffer);
     }
   }
   std::vector<pjrt::Buffer* const*> argument_lists(num_devices);
@@ -229,7 +243,7 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
       auto buffer = std::make_shared<BufferState>();
       buffer->client = state->client;
       buffer->buffer = outputs[d][o];
-      row.Set(o, BufferWrap::Wrap(env, std::move(buffer)));
+      row.Set(o, BufferWrap::Wrap(env, std::move(buffer), o < output_bytes_.size() ? output_bytes_[o] : -1));
     }
     outputs_js.Set(d, row);
   }

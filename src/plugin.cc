@@ -14,10 +14,8 @@ Napi::Function PluginWrap::Init(Napi::Env env) {
 }
 
 PluginWrap::PluginWrap(const Napi::CallbackInfo& info) : Napi::ObjectWrap<PluginWrap>(info) {
-  if (info.Length() != 2 || !IsConstructToken(info[0])) {
-    throw Napi::TypeError::New(info.Env(), "Plugin cannot be constructed directly; use loadPlugin(path)");
-  }
-  api_ = info[1].As<Napi::External<Api>>().Data();
+  api_ = TakeHandoff<Api>(info);
+  if (!api_) throw Napi::TypeError::New(info.Env(), "Plugin cannot be constructed directly; use loadPlugin(path)");
 }
 
 Napi::Value PluginWrap::Path(const Napi::CallbackInfo& info) { return Napi::String::New(info.Env(), api_->path()); }
@@ -137,8 +135,7 @@ Napi::Value PluginWrap::CreateClient(const Napi::CallbackInfo& info) {
   api_->Check(env, api_->Call(env, pjrt::kClientPlatformName, &name), "PJRT_Client_PlatformName");
   state->platform.assign(name.platform_name, name.platform_name_size);
 
-  return InstanceData::Get(env)->client_ctor.New(
-      {ConstructToken(env), Napi::External<std::shared_ptr<ClientState>>::New(env, &state)});
+  return ConstructNative(env, InstanceData::Get(env)->client_ctor, &state);
 }
 
 }  // namespace jaxts
