@@ -1,5 +1,7 @@
 // A backend: one PJRT plugin with one client and its devices, as JAX's `xla_client.Client`.
 import { createHash } from 'node:crypto';
+import { existsSync, realpathSync } from 'node:fs';
+import path from 'node:path';
 import { addon, type NativeClient, type NativeNamedValue, type NativePlugin } from './addon.js';
 import { encodeCompileOptions, normalizeCompileOptions, type CompileOptions } from './compile_options.js';
 import { Device } from './device.js';
@@ -49,6 +51,19 @@ export function clientCreateOptions(platform: Platform, options: BackendOptions)
 
 type HostData = ArrayBufferView;
 
+/**
+ * JAX's CUDA plugins find ptxas and libdevice in the pip `nvidia-*` wheels beside them
+ * (`<site-packages>/nvidia/cu13` or `nvidia/cuda_nvcc`); outside Python nobody tells XLA
+ * where that is, so point `--xla_gpu_cuda_data_dir` there unless the user already did.
+ */
+function pointXlaAtCudaTools(pluginPath: string): void {
+  const flags = process.env.XLA_FLAGS ?? '';
+  if (flags.includes('--xla_gpu_cuda_data_dir')) return;
+  const nvidia = path.resolve(path.dirname(pluginPath), '..', '..', 'nvidia');
+  const dataDir = ['cu13', 'cuda_nvcc'].map((d) => path.join(nvidia, d)).find((d) => existsSync(path.join(d, 'bin')));
+  if (dataDir) process.env.XLA_FLAGS = `${flags} --xla_gpu_cuda_data_dir=${dataDir}`.trim();
+}
+
 export class Backend {
   readonly platform: Platform;
   readonly pluginPath: string;
@@ -73,7 +88,9 @@ export class Backend {
   static create(platform: Platform, pluginPath: string, options: BackendOptions = {}): Backend {
     // XLA logs at INFO level to stderr by default; keep warnings and errors only, unless the user chose.
     process.env.TF_CPP_MIN_LOG_LEVEL ??= '1';
-    const plugin = addon().loadPlugin(pluginPath);
+    if (platform === 'cuda') pointXlaAtCudaTools(pluginPath);
+    // One dlopen per file, whatever path or symlink names it.
+    const plugin = addon().loadPlugin(existsSync(pluginPath) ? realpathSync(pluginPath) : pluginPath);
     const client = plugin.createClient(clientCreateOptions(platform, options));
     return new Backend(platform, plugin, client);
   }

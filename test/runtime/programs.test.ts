@@ -128,3 +128,28 @@ describe('hand-written StableHLO on the CPU plugin', () => {
     expect(numbers(c.executeSync([f32([-3, 4], [2])])[0]!.toHostSync())).toEqual([3, 4]);
   });
 });
+
+describe('donation', () => {
+  const text = program(
+    '(%x: tensor<4xf32> {tf.aliasing_output = 0 : i32}) -> tensor<4xf32>',
+    '    %0 = stablehlo.add %x, %x : tensor<4xf32>\n    return %0 : tensor<4xf32>',
+  );
+
+  test('a donated input is consumed and cannot be used again', async () => {
+    const exe = await backend.compile(text);
+    const x = f32([1, 2, 3, 4], [4]);
+    const [y] = await exe.run([x], { donate: [0] });
+    expect(numbers(await y!.toHost())).toEqual([2, 4, 6, 8]);
+    expect(x.isDisposed).toBe(true);
+    expect(() => x.toHostSync()).toThrow('this buffer was donated to a computation and can no longer be used');
+    expect(() => exe.execute([x])).toThrow('execute: argument 0 has been disposed');
+  });
+
+  test('without `donate`, inputs are never consumed, even when the program aliases them', async () => {
+    const exe = await backend.compile(text);
+    const x = f32([1, 2, 3, 4], [4]);
+    const [y] = await exe.run([x]);
+    expect(numbers(await y!.toHost())).toEqual([2, 4, 6, 8]);
+    expect(numbers(await x.toHost())).toEqual([1, 2, 3, 4]);
+  });
+});
