@@ -1,0 +1,58 @@
+// Type conversions and iota.
+import { ShapedArray } from '../core/aval.js';
+import { checkDType, itemsize, type DType } from '../core/dtypes.js';
+import { Primitive } from '../core/primitive.js';
+import { i64Array } from '../lowering/context.js';
+
+/** convert_element_type[new_dtype, weak_type] */
+export const convertElementType = new Primitive('convert_element_type', {
+  abstractEval: ([x], params) => [new ShapedArray(x!.shape, checkDType(params.new_dtype, 'convert_element_type'), params.weak_type === true)],
+  lower: (ctx, [x], _p, [out]) => {
+    if (x!.aval.dtype === out!.dtype) return [x!];
+    // bool results compare against zero (a plain convert would truncate bits)
+    if (out!.dtype === 'bool') {
+      return [
+        ctx.op1('stablehlo.compare', [x!, ctx.constant(0, x!.aval)], out!, {
+          comparison_direction: '#stablehlo<comparison_direction NE>',
+          compare_type: `#stablehlo<comparison_type ${x!.aval.dtype.startsWith('float') || x!.aval.dtype === 'bfloat16' || x!.aval.dtype.startsWith('complex') ? 'FLOAT' : x!.aval.dtype.startsWith('int') ? 'SIGNED' : 'UNSIGNED'}>`,
+        }),
+      ];
+    }
+    // complex to real keeps the real part, as JAX does
+    const source = x!.aval.dtype.startsWith('complex') && !out!.dtype.startsWith('complex')
+      ? ctx.op1('stablehlo.real', [x!], new ShapedArray(x!.aval.shape, x!.aval.dtype === 'complex64' ? 'float32' : 'float64'))
+      : x!;
+    return [ctx.op1('stablehlo.convert', [source], out!)];
+  },
+});
+
+/** bitcast_convert_type[new_dtype]: same bits, another type of the same width (or a trailing dim). */
+export const bitcastConvertType = new Primitive('bitcast_convert_type', {
+  abstractEval: ([x], params) => {
+    const to = checkDType(params.new_dtype, 'bitcast_convert_type');
+    const from = x!.dtype;
+    const [a, b] = [itemsize(from), itemsize(to)];
+    if (a === b) return [new ShapedArray(x!.shape, to)];
+    if (a > b) return [new ShapedArray([...x!.shape, a / b], to)];
+    if (x!.shape.at(-1) !== b / a) {
+      throw new TypeError(`bitcast_convert_type: ${from} to ${to} needs a trailing dimension of ${b / a}, got shape ${JSON.stringify(x!.shape)}`);
+    }
+    return [new ShapedArray(x!.shape.slice(0, -1), to)];
+  },
+  lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.bitcast_convert', [x!], out!)],
+});
+
+/** iota[dtype, shape, dimension] */
+export const iota = new Primitive('iota', {
+  abstractEval: (_avals, params) => {
+    const shape = params.shape as number[];
+    const dimension = params.dimension as number;
+    if (!Number.isInteger(dimension) || dimension < 0 || dimension >= shape.length) {
+      throw new RangeError(`iota: dimension ${dimension} out of range for shape ${JSON.stringify(shape)}`);
+    }
+    return [new ShapedArray(shape, checkDType(params.dtype, 'iota') as DType)];
+  },
+  lower: (ctx, _args, params, [out]) => [ctx.op1('stablehlo.iota', [], out!, { iota_dimension: `${params.dimension} : i64` })],
+});
+
+export { i64Array };

@@ -1,0 +1,48 @@
+// dot_general: contractions with batch dimensions.
+import { ShapedArray, shapeStr } from '../core/aval.js';
+import { checkDType, type DType } from '../core/dtypes.js';
+import { Primitive } from '../core/primitive.js';
+
+/** ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)), as JAX's DotDimensionNumbers. */
+export type DotDimensionNumbers = [[number[], number[]], [number[], number[]]];
+
+/** dot_general[dimension_numbers, preferred_element_type] */
+export const dotGeneral = new Primitive('dot_general', {
+  abstractEval: ([lhs, rhs], params) => {
+    const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
+    const preferred = params.preferred_element_type as DType | null | undefined;
+    if (lhs!.dtype !== rhs!.dtype && !preferred) {
+      throw new TypeError(`dot_general requires operands of the same dtype, got ${lhs!.dtype} and ${rhs!.dtype}.`);
+    }
+    if (lc.length !== rc.length || lb.length !== rb.length) {
+      throw new TypeError(`dot_general requires equal numbers of lhs and rhs contracting and batch dimensions, got ${JSON.stringify(params.dimension_numbers)}`);
+    }
+    const check = (dims: number[], x: ShapedArray, what: string) => {
+      for (const d of dims) if (!(d >= 0 && d < x.ndim)) throw new TypeError(`dot_general ${what} dimension ${d} out of range for shape ${shapeStr(x.shape)}`);
+    };
+    check(lc, lhs!, 'lhs contracting');
+    check(rc, rhs!, 'rhs contracting');
+    check(lb, lhs!, 'lhs batch');
+    check(rb, rhs!, 'rhs batch');
+    lc.forEach((d, i) => {
+      if (lhs!.shape[d] !== rhs!.shape[rc[i]!]) {
+        throw new TypeError(
+          `dot_general requires contracting dimensions to have the same shape, got ${shapeStr(lc.map((x) => lhs!.shape[x]!))} and ${shapeStr(rc.map((x) => rhs!.shape[x]!))}.`,
+        );
+      }
+    });
+    lb.forEach((d, i) => {
+      if (lhs!.shape[d] !== rhs!.shape[rb[i]!]) throw new TypeError(`dot_general requires lhs batch dimensions and rhs batch dimensions to have the same shape, got ${shapeStr(lhs!.shape)} and ${shapeStr(rhs!.shape)}`);
+    });
+    const free = (x: ShapedArray, c: number[], b: number[]) => x.shape.filter((_, i) => !c.includes(i) && !b.includes(i));
+    const shape = [...lb.map((d) => lhs!.shape[d]!), ...free(lhs!, lc, lb), ...free(rhs!, rc, rb)];
+    const dtype = preferred ? checkDType(preferred, 'dot_general') : lhs!.dtype;
+    return [new ShapedArray(shape, dtype, lhs!.weakType && rhs!.weakType)];
+  },
+  lower: (ctx, [lhs, rhs], params, [out]) => {
+    const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
+    const list = (xs: number[]) => `[${xs.join(', ')}]`;
+    const dims = `#stablehlo.dot<lhs_batching_dimensions = ${list(lb)}, rhs_batching_dimensions = ${list(rb)}, lhs_contracting_dimensions = ${list(lc)}, rhs_contracting_dimensions = ${list(rc)}>`;
+    return [ctx.op1('stablehlo.dot_general', [lhs!, rhs!], out!, { dot_dimension_numbers: dims })];
+  },
+});

@@ -1,0 +1,73 @@
+// Shape primitives: broadcast_in_dim, reshape, transpose, squeeze, rev.
+import { ShapedArray, shapeStr } from '../core/aval.js';
+import { Primitive } from '../core/primitive.js';
+import { i64Array } from '../lowering/context.js';
+import { checkAxes } from './rules.js';
+
+/** broadcast_in_dim[shape, broadcast_dimensions] */
+export const broadcastInDim = new Primitive('broadcast_in_dim', {
+  abstractEval: ([x], params) => {
+    const shape = params.shape as number[];
+    const dims = params.broadcast_dimensions as number[];
+    if (dims.length !== x!.ndim) {
+      throw new TypeError(`broadcast_in_dim broadcast_dimensions must have length equal to operand ndim; got broadcast_dimensions ${shapeStr(dims)} for operand ndim ${x!.ndim}.`);
+    }
+    dims.forEach((d, i) => {
+      if (!(d >= 0 && d < shape.length) || (x!.shape[i] !== 1 && x!.shape[i] !== shape[d]) || (i > 0 && d <= dims[i - 1]!)) {
+        throw new TypeError(
+          `broadcast_in_dim operand dimension sizes must either be 1, or be equal to their corresponding dimensions in the target broadcast shape; got operand of shape ${shapeStr(x!.shape)}, target broadcast shape ${shapeStr(shape)}, broadcast_dimensions ${shapeStr(dims)}`,
+        );
+      }
+    });
+    return [new ShapedArray(shape, x!.dtype, x!.weakType)];
+  },
+  lower: (ctx, [x], params, [out]) => [
+    ctx.op1('stablehlo.broadcast_in_dim', [x!], out!, { broadcast_dimensions: i64Array(params.broadcast_dimensions as number[]) }),
+  ],
+});
+
+/** reshape[new_sizes] */
+export const reshape = new Primitive('reshape', {
+  abstractEval: ([x], params) => {
+    const shape = params.new_sizes as number[];
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (shape.some((d) => !Number.isInteger(d) || d < 0) || size !== x!.size) {
+      throw new TypeError(`reshape total size must be unchanged, got new_sizes ${shapeStr(shape)} (of size ${size}) for shape ${shapeStr(x!.shape)} (of size ${x!.size}).`);
+    }
+    return [new ShapedArray(shape, x!.dtype, x!.weakType)];
+  },
+  lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
+});
+
+/** transpose[permutation] */
+export const transpose = new Primitive('transpose', {
+  abstractEval: ([x], params) => {
+    const perm = params.permutation as number[];
+    if (perm.length !== x!.ndim) throw new TypeError(`transpose permutation ${shapeStr(perm)} does not match operand rank ${x!.ndim}`);
+    checkAxes('transpose', perm, x!.ndim);
+    return [new ShapedArray(perm.map((p) => x!.shape[p]!), x!.dtype, x!.weakType)];
+  },
+  lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.transpose', [x!], out!, { permutation: i64Array(params.permutation as number[]) })],
+});
+
+/** squeeze[dimensions]: removes size-1 dimensions. */
+export const squeeze = new Primitive('squeeze', {
+  abstractEval: ([x], params) => {
+    const dims = params.dimensions as number[];
+    checkAxes('squeeze', dims, x!.ndim);
+    for (const d of dims) {
+      if (x!.shape[d] !== 1) throw new TypeError(`cannot select an axis to squeeze out which has size not equal to one, got shape=${shapeStr(x!.shape)} and dimensions=${shapeStr(dims)}`);
+    }
+    return [new ShapedArray(x!.shape.filter((_, i) => !dims.includes(i)), x!.dtype, x!.weakType)];
+  },
+  lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
+});
+
+/** rev[dimensions]: reverses the order of elements along dimensions. */
+export const rev = new Primitive('rev', {
+  abstractEval: ([x], params) => {
+    checkAxes('rev', params.dimensions as number[], x!.ndim);
+    return [x!];
+  },
+  lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.reverse', [x!], out!, { dimensions: i64Array(params.dimensions as number[]) })],
+});

@@ -1,0 +1,107 @@
+// Reductions with NumPy's axis handling and JAX's result dtypes.
+import type { Array, ArrayLike } from '../core/array.js';
+import { defaultFloatDType, defaultIntDType, defaultUIntDType, isBool, isInexact, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
+import type { Primitive } from '../core/primitive.js';
+import * as lax from '../lax/index.js';
+import { asarray, astype, convertTo } from './convert.js';
+
+export type Axis = number | readonly number[] | null | undefined;
+
+export interface ReductionOptions {
+  axis?: Axis;
+  keepdims?: boolean;
+  dtype?: DType;
+}
+
+/** Normalised, sorted, non-negative axes; errors name the op, the axis and the rank. */
+export function normalizeAxes(op: string, axis: Axis, ndim: number): number[] {
+  if (axis === null || axis === undefined) return [...globalThis.Array(ndim).keys()];
+  const list = typeof axis === 'number' ? [axis] : [...axis];
+  const out = list.map((a) => {
+    if (!Number.isInteger(a) || a < -ndim || a >= ndim) throw new RangeError(`${op}: axis ${a} is out of bounds for array of dimension ${ndim}`);
+    return a < 0 ? a + ndim : a;
+  });
+  if (new Set(out).size !== out.length) throw new RangeError(`${op}: repeated axis in ${JSON.stringify(list)}`);
+  return out.sort((a, b) => a - b);
+}
+
+function keepDims(x: Array, shape: readonly number[], axes: number[]): Array {
+  const kept = shape.map((d, i) => (axes.includes(i) ? 1 : d));
+  return lax.reshape.bind1([x], { new_sizes: kept });
+}
+
+/** sum/prod of small integers and bools accumulate in the default int (JAX's rule). */
+function accumulationDType(d: DType): DType {
+  if (isBool(d)) return defaultIntDType();
+  if (isSignedInteger(d) && itemsize(d) < itemsize(defaultIntDType())) return defaultIntDType();
+  if (isUnsignedInteger(d) && itemsize(d) < itemsize(defaultUIntDType())) return defaultUIntDType();
+  return d;
+}
+
+function parse(axisOrOptions: Axis | ReductionOptions, options: ReductionOptions): ReductionOptions {
+  if (axisOrOptions !== null && typeof axisOrOptions === 'object' && !globalThis.Array.isArray(axisOrOptions)) return axisOrOptions as ReductionOptions;
+  return { ...options, axis: axisOrOptions as Axis };
+}
+
+function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DType) {
+  return (x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array => {
+    const o = parse(axisOrOptions, options);
+    let a = asarray(x);
+    const axes = normalizeAxes(op, o.axis, a.ndim);
+    const target = o.dtype ?? dtypeRule(a.dtype);
+    a = convertTo(a, target, a.weakType);
+    const out = primitive.bind1([a], { axes });
+    return o.keepdims ? keepDims(out, a.shape, axes) : out;
+  };
+}
+
+export const sum = reduction('sum', lax.reduceSum, accumulationDType);
+export const prod = reduction('prod', lax.reduceProd, accumulationDType);
+export const max = reduction('max', lax.reduceMax, (d) => d);
+export const min = reduction('min', lax.reduceMin, (d) => d);
+export const amax = max;
+export const amin = min;
+
+export function all(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
+  const o = parse(axisOrOptions, options);
+  const a = astype(x, 'bool');
+  const axes = normalizeAxes('all', o.axis, a.ndim);
+  const out = lax.reduceAnd.bind1([a], { axes });
+  return o.keepdims ? keepDims(out, a.shape, axes) : out;
+}
+
+export function any(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
+  const o = parse(axisOrOptions, options);
+  const a = astype(x, 'bool');
+  const axes = normalizeAxes('any', o.axis, a.ndim);
+  const out = lax.reduceOr.bind1([a], { axes });
+  return o.keepdims ? keepDims(out, a.shape, axes) : out;
+}
+
+/** mean: in the inexact dtype (integers and bools average in the default float). */
+export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
+  const o = parse(axisOrOptions, options);
+  const a = asarray(x);
+  const axes = normalizeAxes('mean', o.axis, a.ndim);
+  const target = o.dtype ?? (isInexact(a.dtype) ? a.dtype : defaultFloatDType());
+  const total = lax.reduceSum.bind1([convertTo(a, target, a.weakType)], { axes });
+  const count = axes.reduce((n, i) => n * a.shape[i]!, 1);
+  const divisor = convertTo(asarray(count), target, true);
+  const out = lax.div.bind1([total, lax.broadcastInDim.bind1([divisor], { shape: total.shape, broadcast_dimensions: [] })]);
+  return o.keepdims ? keepDims(out, a.shape, axes) : out;
+}
+
+function argReduction(op: string, primitive: Primitive) {
+  return (x: ArrayLike, axis?: number | null, options: { keepdims?: boolean } = {}): Array => {
+    let a = asarray(x);
+    if (axis === null || axis === undefined) {
+      a = lax.reshape.bind1([a], { new_sizes: [a.size] });
+      axis = 0;
+    }
+    const [ax] = normalizeAxes(op, axis, a.ndim);
+    const out = primitive.bind1([a], { axes: [ax!], index_dtype: defaultIntDType() });
+    return options.keepdims ? keepDims(out, a.shape, [ax!]) : out;
+  };
+}
+export const argmax = argReduction('argmax', lax.argmax);
+export const argmin = argReduction('argmin', lax.argmin);
