@@ -12,11 +12,12 @@ test('require("jaxts") works and runs a program', () => {
     `const j = require(${JSON.stringify(root)});
      const b = j.getBackend('cpu');
      const x = b.bufferFromHost(new Int32Array([5, 6]), 'int32', [2]);
-     console.log(typeof j.jit === 'undefined', String(b.devices[0]), Array.from(x.toHostSync()).join(','));`,
+     const y = j.jit((a) => a.mul(2))(j.numpy.array([1, 2, 3]));
+     console.log(typeof j.jit, String(b.devices[0]), Array.from(x.toHostSync()).join(','), y.tolistSync().join(','));`,
     'commonjs',
   );
   expect(result.stderr).not.toMatch(/Error/);
-  expect(result.stdout.trim()).toBe('true CpuDevice(id=0) 5,6');
+  expect(result.stdout.trim()).toBe('function CpuDevice(id=0) 5,6 2,4,6');
 });
 
 test('import from "jaxts" works by package name', () => {
