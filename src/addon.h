@@ -124,6 +124,7 @@ class BufferWrap : public Napi::ObjectWrap<BufferWrap> {
   Napi::Value ToHost(const Napi::CallbackInfo& info);
   Napi::Value ToHostSync(const Napi::CallbackInfo& info);
   Napi::Value Ready(const Napi::CallbackInfo& info);
+  Napi::Value ReadySync(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   std::shared_ptr<BufferState> Live(Napi::Env env) const;
   void Release(Napi::Env env);

@@ -23,6 +23,7 @@ Napi::Function BufferWrap::Init(Napi::Env env) {
                       InstanceMethod<&BufferWrap::ToHost>("toHost"),
                       InstanceMethod<&BufferWrap::ToHostSync>("toHostSync"),
                       InstanceMethod<&BufferWrap::Ready>("ready"),
+                      InstanceMethod<&BufferWrap::ReadySync>("readySync"),
                       InstanceMethod<&BufferWrap::Dispose>("dispose")});
 }
 
@@ -203,6 +204,17 @@ Napi::Value BufferWrap::Ready(const Napi::CallbackInfo& info) {
   args.buffer = state->buffer;
   state->client->api->Check(env, state->client->api->Call(env, pjrt::kBufferReadyEvent, &args), "PJRT_Buffer_ReadyEvent");
   return InstanceData::Get(env)->events->Watch(env, state->client->api, args.event, "buffer", state, nullptr);
+}
+
+// readySync(): blocks the JS thread until the buffer is computed; throws its error.
+Napi::Value BufferWrap::ReadySync(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto state = Live(env);
+  auto args = JAXTS_ARGS(pjrt::BufferReadyEventArgs, event);
+  args.buffer = state->buffer;
+  state->client->api->Check(env, state->client->api->Call(env, pjrt::kBufferReadyEvent, &args), "PJRT_Buffer_ReadyEvent");
+  EventBridge::Await(env, state->client->api, args.event, "buffer");
+  return env.Undefined();
 }
 
 Napi::Value BufferWrap::Dispose(const Napi::CallbackInfo& info) {

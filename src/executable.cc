@@ -151,10 +151,11 @@ Napi::Value ExecutableWrap::Name(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, args.executable_name, args.executable_name_size);
 }
 
-// execute(argLists: Buffer[][], options?: { donate?: number[], wait?: boolean })
+// execute(argLists: Buffer[][], options?: { donate?: number[], wait?: boolean, completion?: boolean })
 //   -> [outputs: Buffer[][], completions: Promise<void>[]]
 // One argument list per addressable device. Inputs are never donated unless listed in
-// `donate` (and the program aliases them). With `wait`, blocks until the devices finish.
+// `donate` (and the program aliases them). With `wait`, blocks until the devices finish;
+// with `completion: false`, returns no completion promises (outputs still carry errors).
 Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto state = Live(env);
@@ -168,6 +169,7 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
 
   std::vector<int64_t> donate;
   bool wait = false;
+  bool watch = true;
   if (info.Length() > 1 && info[1].IsObject()) {
     Napi::Object options = info[1].As<Napi::Object>();
     Napi::Value donate_js = options.Get("donate");
@@ -176,6 +178,8 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
       for (uint32_t i = 0; i < items.Length(); ++i) donate.push_back(items.Get(i).As<Napi::Number>().Int64Value());
     }
     wait = options.Get("wait").ToBoolean().Value();
+    Napi::Value completion = options.Get("completion");
+    watch = completion.IsUndefined() || completion.ToBoolean().Value();
   }
 
   std::vector<std::vector<pjrt::Buffer*>> arguments(num_devices);
@@ -254,6 +258,8 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
     if (wait) {
       if (events[d]) EventBridge::Await(env, api, events[d], "PJRT_LoadedExecutable_Execute");
       completions.Set(d, env.Undefined());
+    } else if (!watch) {
+      api->DestroyEvent(events[d]);  // nobody waits: failures surface on the outputs
     } else if (events[d]) {
       completions.Set(d, InstanceData::Get(env)->events->Watch(env, api, events[d], "PJRT_LoadedExecutable_Execute",
                                                                 keep, nullptr));

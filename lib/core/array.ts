@@ -3,6 +3,7 @@
 // Operator methods delegate to `arrayMethods`, which the numpy layer installs (core sits
 // below numpy and cannot import it).
 import type { ShapedArray } from './aval.js';
+import type { Device } from '../runtime/device.js';
 import type { HostArray } from '../runtime/element_types.js';
 import type { DType } from './dtypes.js';
 
@@ -12,6 +13,16 @@ export interface NestedList extends ReadonlyArray<number | boolean | bigint | Ne
 
 /** An index entry of `x.slice(...)`: integer, range `[start, stop, step]`, null (new axis), '...', or an index Array. */
 export type IndexEntry = number | [number?, number?, number?] | (number | null | undefined)[] | null | '...' | Array;
+
+/** `x.at(...index)`: functional updates, as JAX's `x.at[idx]`. */
+export interface AtIndexer {
+  get(): Array;
+  set(values: ArrayLike): Array;
+  add(values: ArrayLike): Array;
+  mul(values: ArrayLike): Array;
+  min(values: ArrayLike): Array;
+  max(values: ArrayLike): Array;
+}
 
 export interface ReduceOptions {
   keepdims?: boolean;
@@ -27,6 +38,7 @@ export interface ArrayMethods {
   astype(x: Array, dtype: DType): Array;
   matmul(x: Array, y: ArrayLike): Array;
   slice(x: Array, index: IndexEntry[]): Array;
+  at(x: Array, index: IndexEntry[]): AtIndexer;
 }
 
 let methods: ArrayMethods | undefined;
@@ -69,6 +81,12 @@ export abstract class Array {
   item(): number | boolean | bigint { return this.concrete('item'); }
   /** Frees device memory now (concrete arrays); later use is an error. */
   dispose(): void {}
+  /** The device holding the data. */
+  get device(): Device { return this.concrete('device'); }
+  /** Resolves once the value is computed (dispatch is asynchronous). */
+  blockUntilReady(): Promise<this> { return this.concrete('blockUntilReady'); }
+  /** Blocks the JS thread until the value is computed. */
+  blockUntilReadySync(): this { return this.concrete('blockUntilReadySync'); }
   [Symbol.dispose](): void { this.dispose(); }
 
   /** Tracers have no values: the error JAX gives when a traced value is used concretely. */
@@ -111,4 +129,5 @@ export abstract class Array {
   min(axis?: number | readonly number[] | null, options: ReduceOptions = {}): Array { return m().reduce('min', this, axis, options); }
   prod(axis?: number | readonly number[] | null, options: ReduceOptions = {}): Array { return m().reduce('prod', this, axis, options); }
   slice(...index: IndexEntry[]): Array { return m().slice(this, index); }
+  at(...index: IndexEntry[]): AtIndexer { return m().at(this, index); }
 }

@@ -41,7 +41,7 @@ export class ArrayImpl extends Array {
   }
 
   /** The device holding the data (the default device for host constants). */
-  get device(): Device {
+  override get device(): Device {
     return this.#buffer?.device ?? defaultDevice!();
   }
 
@@ -96,8 +96,14 @@ export class ArrayImpl extends Array {
   }
 
   /** Waits until the array's value is computed. */
-  async blockUntilReady(): Promise<this> {
+  override async blockUntilReady(): Promise<this> {
     if (this.#buffer) await this.#buffer.ready();
+    return this;
+  }
+
+  /** Blocks the JS thread until the array's value is computed. */
+  override blockUntilReadySync(): this {
+    this.#buffer?.readySync();
     return this;
   }
 

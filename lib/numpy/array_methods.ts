@@ -27,4 +27,7 @@ installArrayMethods({
   slice: () => {
     throw new Error('x.slice(...) indexing is not implemented yet');
   },
+  at: () => {
+    throw new Error('x.at(...) updates are not implemented yet');
+  },
 });

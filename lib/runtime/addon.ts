@@ -50,6 +50,7 @@ export interface NativeBuffer {
   toHost(): Promise<ArrayBuffer>;
   toHostSync(): ArrayBuffer;
   ready(): Promise<void>;
+  readySync(): void;
   dispose(): void;
 }
 
@@ -62,7 +63,7 @@ export interface NativeExecutable {
   readonly name: string;
   execute(
     argLists: NativeBuffer[][],
-    options?: { donate?: number[]; wait?: boolean },
+    options?: { donate?: number[]; wait?: boolean; completion?: boolean },
   ): [NativeBuffer[][], (Promise<void> | undefined)[]];
   serialize(): Uint8Array;
   dispose(): void;

@@ -45,6 +45,11 @@ export class DeviceBuffer {
     return this.native.ready();
   }
 
+  /** Blocks the JS thread until the contents are computed; throws the computation's error. */
+  readySync(): void {
+    this.native.readySync();
+  }
+
   /** Frees the device memory (once pending work using it is done). Idempotent. */
   dispose(): void {
     this.native.dispose();

@@ -20,6 +20,7 @@ export interface Dispatch<T> {
 }
 
 const MAGIC = 'JAXTSEXE1';
+const NO_COMPLETION = { completion: false } as const;
 
 interface SerializedHeader {
   platform: string;
@@ -63,7 +64,13 @@ export class Executable {
 
   /** Runs on this executable's single device. Outputs return at once; they fill in asynchronously. */
   execute(args: readonly DeviceBuffer[], options: ExecuteOptions = {}): DeviceBuffer[] {
-    return this.dispatch(args, options).outputs;
+    if (this.devices.length !== 1) {
+      throw new Error(`execute: this program runs on ${this.devices.length} devices; use executeSharded with one argument list per device`);
+    }
+    this.checkArgLists([args]);
+    // No completion promise: failures surface when the outputs are read.
+    const [outputs] = this.native.execute([args.map((a) => a.native)], options.donate ? { donate: options.donate, completion: false } : NO_COMPLETION);
+    return this.wrapOutputs(outputs)[0]!;
   }
 
   /** As `execute`, with a Promise that settles when the device has finished. */
