@@ -148,6 +148,9 @@ class ExecutableWrap : public Napi::ObjectWrap<ExecutableWrap> {
   Napi::Value Fingerprint(const Napi::CallbackInfo& info);
   Napi::Value Name(const Napi::CallbackInfo& info);
   Napi::Value Execute(const Napi::CallbackInfo& info);
+  Napi::Value ExecuteOne(const Napi::CallbackInfo& info);
+  Napi::Array WrapOutputs(Napi::Env env, const std::shared_ptr<ExecutableState>& state,
+                          const std::vector<pjrt::Buffer*>& buffers) const;
   Napi::Value Serialize(const Napi::CallbackInfo& info);
   Napi::Value Dispose(const Napi::CallbackInfo& info);
   std::shared_ptr<ExecutableState> Live(Napi::Env env) const;

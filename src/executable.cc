@@ -30,6 +30,7 @@ Napi::Function ExecutableWrap::Init(Napi::Env env) {
                       InstanceAccessor<&ExecutableWrap::Fingerprint>("fingerprint"),
                       InstanceAccessor<&ExecutableWrap::Name>("name"),
                       InstanceMethod<&ExecutableWrap::Execute>("execute"),
+                      InstanceMethod<&ExecutableWrap::ExecuteOne>("executeOne"),
                       InstanceMethod<&ExecutableWrap::Serialize>("serialize"),
                       InstanceMethod<&ExecutableWrap::Dispose>("dispose")});
 }
@@ -151,6 +152,70 @@ Napi::Value ExecutableWrap::Name(const Napi::CallbackInfo& info) {
   return Napi::String::New(env, args.executable_name, args.executable_name_size);
 }
 
+namespace {
+
+// Calls PJRT_LoadedExecutable_Execute; `outputs` and `events` are sized by the caller.
+void Launch(Napi::Env env, const ExecutableState& state, pjrt::Buffer* const* const* argument_lists, size_t num_devices,
+            size_t num_args, std::vector<int64_t>& non_donatable, std::vector<std::vector<pjrt::Buffer*>>& outputs,
+            std::vector<pjrt::Event*>& events) {
+  auto options = JAXTS_ARGS(pjrt::ExecuteOptions, num_hlo_output_callbacks);
+  options.non_donatable_input_indices = non_donatable.data();
+  options.num_non_donatable_input_indices = non_donatable.size();
+  std::vector<pjrt::Buffer**> output_lists(num_devices);
+  for (size_t d = 0; d < num_devices; ++d) output_lists[d] = outputs[d].data();
+  auto args = JAXTS_ARGS(pjrt::LoadedExecutableExecuteArgs, execute_device);
+  args.executable = state.loaded;
+  args.options = &options;
+  args.argument_lists = argument_lists;
+  args.num_devices = num_devices;
+  args.num_args = num_args;
+  args.output_lists = output_lists.data();
+  args.device_complete_events = events.data();
+  const Api* api = state.client->api;
+  api->Check(env, api->Call(env, pjrt::kLoadedExecutableExecute, &args), "PJRT_LoadedExecutable_Execute");
+}
+
+}  // namespace
+
+Napi::Array ExecutableWrap::WrapOutputs(Napi::Env env, const std::shared_ptr<ExecutableState>& state,
+                                        const std::vector<pjrt::Buffer*>& buffers) const {
+  Napi::Array row = Napi::Array::New(env, buffers.size());
+  for (size_t o = 0; o < buffers.size(); ++o) {
+    auto buffer = std::make_shared<BufferState>();
+    buffer->client = state->client;
+    buffer->buffer = buffers[o];
+    row.Set(o, BufferWrap::Wrap(env, std::move(buffer), o < output_bytes_.size() ? output_bytes_[o] : -1));
+  }
+  return row;
+}
+
+// executeOne(args: Buffer[]): Buffer[] — the eager/jit fast path: one device, no donation,
+// no completion promise (failures surface when the outputs are read).
+Napi::Value ExecutableWrap::ExecuteOne(const Napi::CallbackInfo& info) {
+  Napi::Env env = info.Env();
+  auto state = Live(env);
+  if (info.Length() < 1 || !info[0].IsArray()) throw Napi::TypeError::New(env, "executeOne(args): args must be an array of buffers");
+  Napi::Array list = info[0].As<Napi::Array>();
+  const size_t num_args = list.Length();
+  std::vector<pjrt::Buffer*> arguments(num_args);
+  std::vector<std::shared_ptr<BufferState>> holds(num_args);
+  std::vector<int64_t> non_donatable(num_args);
+  for (uint32_t i = 0; i < num_args; ++i) {
+    holds[i] = BufferWrap::StateOf(env, list.Get(i), i, 0);
+    if (holds[i]->client != state->client) {
+      throw Napi::Error::New(env, "execute: argument " + std::to_string(i) + " belongs to a different client");
+    }
+    arguments[i] = holds[i]->buffer;
+    non_donatable[i] = i;
+  }
+  pjrt::Buffer* const* argument_lists[1] = {arguments.data()};
+  std::vector<std::vector<pjrt::Buffer*>> outputs(1, std::vector<pjrt::Buffer*>(num_outputs_, nullptr));
+  std::vector<pjrt::Event*> events(1, nullptr);
+  Launch(env, *state, argument_lists, 1, num_args, non_donatable, outputs, events);
+  state->client->api->DestroyEvent(events[0]);
+  return WrapOutputs(env, state, outputs[0]);
+}
+
 // execute(argLists: Buffer[][], options?: { donate?: number[], wait?: boolean, completion?: boolean })
 //   -> [outputs: Buffer[][], completions: Promise<void>[]]
 // One argument list per addressable device. Inputs are never donated unless listed in
@@ -210,25 +275,9 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
   for (size_t i = 0; i < num_args; ++i) {
     if (std::find(donate.begin(), donate.end(), static_cast<int64_t>(i)) == donate.end()) non_donatable.push_back(i);
   }
-  auto options = JAXTS_ARGS(pjrt::ExecuteOptions, num_hlo_output_callbacks);
-  options.launch_id = 0;
-  options.non_donatable_input_indices = non_donatable.data();
-  options.num_non_donatable_input_indices = non_donatable.size();
-
   std::vector<std::vector<pjrt::Buffer*>> outputs(num_devices, std::vector<pjrt::Buffer*>(num_outputs_, nullptr));
-  std::vector<pjrt::Buffer**> output_lists(num_devices);
-  for (size_t d = 0; d < num_devices; ++d) output_lists[d] = outputs[d].data();
   std::vector<pjrt::Event*> events(num_devices, nullptr);
-
-  auto args = JAXTS_ARGS(pjrt::LoadedExecutableExecuteArgs, execute_device);
-  args.executable = state->loaded;
-  args.options = &options;
-  args.argument_lists = argument_lists.data();
-  args.num_devices = num_devices;
-  args.num_args = num_args;
-  args.output_lists = output_lists.data();
-  args.device_complete_events = events.data();
-  api->Check(env, api->Call(env, pjrt::kLoadedExecutableExecute, &args), "PJRT_LoadedExecutable_Execute");
+  Launch(env, *state, argument_lists.data(), num_devices, num_args, non_donatable, outputs, events);
 
   // Donated inputs now belong to the computation.
   for (size_t d = 0; d < num_devices && !donate.empty(); ++d) {
@@ -241,16 +290,7 @@ Napi::Value ExecutableWrap::Execute(const Napi::CallbackInfo& info) {
   }
 
   Napi::Array outputs_js = Napi::Array::New(env, num_devices);
-  for (size_t d = 0; d < num_devices; ++d) {
-    Napi::Array row = Napi::Array::New(env, num_outputs_);
-    for (size_t o = 0; o < num_outputs_; ++o) {
-      auto buffer = std::make_shared<BufferState>();
-      buffer->client = state->client;
-      buffer->buffer = outputs[d][o];
-      row.Set(o, BufferWrap::Wrap(env, std::move(buffer), o < output_bytes_.size() ? output_bytes_[o] : -1));
-    }
-    outputs_js.Set(d, row);
-  }
+  for (size_t d = 0; d < num_devices; ++d) outputs_js.Set(d, WrapOutputs(env, state, outputs[d]));
   Napi::Array completions = Napi::Array::New(env, num_devices);
   auto keep = std::make_shared<std::pair<std::shared_ptr<ExecutableState>, std::vector<std::shared_ptr<BufferState>>>>(
       state, std::move(holds));

@@ -65,6 +65,8 @@ export interface NativeExecutable {
     argLists: NativeBuffer[][],
     options?: { donate?: number[]; wait?: boolean; completion?: boolean },
   ): [NativeBuffer[][], (Promise<void> | undefined)[]];
+  /** One device, no donation, no completion promise. */
+  executeOne(args: NativeBuffer[]): NativeBuffer[];
   serialize(): Uint8Array;
   dispose(): void;
 }

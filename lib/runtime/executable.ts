@@ -20,7 +20,6 @@ export interface Dispatch<T> {
 }
 
 const MAGIC = 'JAXTSEXE1';
-const NO_COMPLETION = { completion: false } as const;
 
 interface SerializedHeader {
   platform: string;
@@ -69,8 +68,9 @@ export class Executable {
     }
     this.checkArgLists([args]);
     // No completion promise: failures surface when the outputs are read.
-    const [outputs] = this.native.execute([args.map((a) => a.native)], options.donate ? { donate: options.donate, completion: false } : NO_COMPLETION);
-    return this.wrapOutputs(outputs)[0]!;
+    const natives = args.map((a) => a.native);
+    const outputs = options.donate ? this.native.execute([natives], { donate: options.donate, completion: false })[0][0]! : this.native.executeOne(natives);
+    return outputs.map((native, o) => new DeviceBuffer(native, this.outputTypes[o]!.dtype, this.outputTypes[o]!.shape, this.devices[0]!));
   }
 
   /** As `execute`, with a Promise that settles when the device has finished. */
