@@ -196,24 +196,27 @@ Napi::Value BufferWrap::ToHostSync(const Napi::CallbackInfo& info) {
   return readback.host;
 }
 
+namespace {
+pjrt::Event* ReadyEvent(Napi::Env env, const BufferState& state) {
+  auto args = JAXTS_ARGS(pjrt::BufferReadyEventArgs, event);
+  args.buffer = state.buffer;
+  state.client->api->Check(env, state.client->api->Call(env, pjrt::kBufferReadyEvent, &args), "PJRT_Buffer_ReadyEvent");
+  return args.event;
+}
+}  // namespace
+
 // ready(): Promise<void>, settled when the buffer's contents are computed (or failed).
 Napi::Value BufferWrap::Ready(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto state = Live(env);
-  auto args = JAXTS_ARGS(pjrt::BufferReadyEventArgs, event);
-  args.buffer = state->buffer;
-  state->client->api->Check(env, state->client->api->Call(env, pjrt::kBufferReadyEvent, &args), "PJRT_Buffer_ReadyEvent");
-  return InstanceData::Get(env)->events->Watch(env, state->client->api, args.event, "buffer", state, nullptr);
+  return InstanceData::Get(env)->events->Watch(env, state->client->api, ReadyEvent(env, *state), "buffer", state, nullptr);
 }
 
 // readySync(): blocks the JS thread until the buffer is computed; throws its error.
 Napi::Value BufferWrap::ReadySync(const Napi::CallbackInfo& info) {
   Napi::Env env = info.Env();
   auto state = Live(env);
-  auto args = JAXTS_ARGS(pjrt::BufferReadyEventArgs, event);
-  args.buffer = state->buffer;
-  state->client->api->Check(env, state->client->api->Call(env, pjrt::kBufferReadyEvent, &args), "PJRT_Buffer_ReadyEvent");
-  EventBridge::Await(env, state->client->api, args.event, "buffer");
+  EventBridge::Await(env, state->client->api, ReadyEvent(env, *state), "buffer");
   return env.Undefined();
 }
 

@@ -62,21 +62,8 @@ export const min = reduction('min', lax.reduceMin, (d) => d);
 export const amax = max;
 export const amin = min;
 
-export function all(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
-  const o = parse(axisOrOptions, options);
-  const a = astype(x, 'bool');
-  const axes = normalizeAxes('all', o.axis, a.ndim);
-  const out = lax.reduceAnd.bind1([a], { axes });
-  return o.keepdims ? keepDims(out, a.shape, axes) : out;
-}
-
-export function any(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
-  const o = parse(axisOrOptions, options);
-  const a = astype(x, 'bool');
-  const axes = normalizeAxes('any', o.axis, a.ndim);
-  const out = lax.reduceOr.bind1([a], { axes });
-  return o.keepdims ? keepDims(out, a.shape, axes) : out;
-}
+export const all = reduction('all', lax.reduceAnd, () => 'bool');
+export const any = reduction('any', lax.reduceOr, () => 'bool');
 
 /** mean: in the inexact dtype (integers and bools average in the default float). */
 export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
