@@ -29,7 +29,7 @@ function compileOp(primitive: Primitive, params: Params, inAvals: ShapedArray[],
   const outVars = outAvals.map((a) => new Var(a));
   const eqn: JaxprEqn = { primitive, inputs: inVars, params, outVars };
   const { text, signature } = lowerModule(new Jaxpr([], inVars, [eqn], outVars), { name: primitive.name });
-  const exe = device.backend.compileSync(text, { signature, cache: false, deviceAssignment: [[device.id]] });
+  const exe = device.backend.compileSync(text, { signature, deviceAssignment: [[device.id]] });
   executables.set(key, exe);
   eagerStats.compiles++;
   return exe;

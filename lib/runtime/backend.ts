@@ -1,6 +1,6 @@
 // A backend: one PJRT plugin with one client and its devices, as JAX's `xla_client.Client`.
 import { createHash } from 'node:crypto';
-import { existsSync, realpathSync } from 'node:fs';
+import { existsSync, realpathSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { addon, type NativeClient, type NativeNamedValue, type NativePlugin } from './addon.js';
 import { encodeCompileOptions, normalizeCompileOptions, type CompileOptions } from './compile_options.js';
@@ -8,6 +8,7 @@ import { Device } from './device.js';
 import { DeviceBuffer } from './device_buffer.js';
 import { checkElementType, hostLayoutOf, pjrtTypeOf, type ElementType } from './element_types.js';
 import { Executable } from './executable.js';
+import { diskKey, readCached, writeCached } from './executable_cache.js';
 import { parseMainSignature, type ProgramSignature } from './mlir_signature.js';
 
 export type Platform = 'cpu' | 'cuda' | 'tpu';
@@ -24,7 +25,7 @@ export interface BackendOptions {
 }
 
 export interface CompileRequest extends CompileOptions {
-  /** Reuse a program compiled earlier from the same text and options. Default true. */
+  /** Reuse a program compiled earlier from the same text and options (in memory and on disk). Default true. */
   cache?: boolean;
   /** Parameter/result types, when the text's `@main` signature should not be parsed. */
   signature?: ProgramSignature;
@@ -72,8 +73,12 @@ export class Backend {
   readonly native: NativeClient;
   /** @internal */
   readonly plugin: NativePlugin;
+  /** XLA compilations run and programs loaded from the disk cache by this backend. */
+  readonly compileStats = { compiles: 0, diskHits: 0 };
   private readonly compiled = new Map<string, Promise<Executable>>();
   private readonly cacheKeys = new WeakMap<Executable, string>();
+  private readonly deserialized = new Map<string, Executable>();
+  private readonly deserializedIds = new WeakMap<Executable, string>();
 
   /** @internal Use `Backend.create` or `getBackend`. */
   constructor(platform: Platform, plugin: NativePlugin, client: NativeClient) {
@@ -112,7 +117,7 @@ export class Backend {
 
   /** Identifies the plugin build; serialized executables only load on the same one. */
   get pluginIdentity(): string {
-    this.identity ??= `${this.platform}:${this.apiVersion.major}.${this.apiVersion.minor}:${this.platformVersion}:${JSON.stringify(this.attributes)}`;
+    this.identity ??= `${this.platform}:${this.apiVersion.major}.${this.apiVersion.minor}:${this.platformVersion}:${JSON.stringify(this.attributes)}:${statSync(this.pluginPath).size}`;
     return this.identity;
   }
   private identity: string | undefined;
@@ -159,20 +164,23 @@ export class Backend {
     return new DeviceBuffer(native, t, [...shape], target);
   }
 
-  /** Compiles StableHLO text (cached by text and options). */
+  /** Compiles StableHLO text (cached in memory and on disk by text and options). */
   compile(mlir: string, request: CompileRequest = {}): Promise<Executable> {
     const { cache = true, signature, ...options } = request;
     const normalized = normalizeCompileOptions(options);
     const bytes = encodeCompileOptions(normalized);
-    const key = cache ? this.cacheKey(mlir, bytes) : undefined;
-    const hit = key ? this.compiled.get(key) : undefined;
+    const key = this.cacheKey(mlir, bytes);
+    const hit = cache ? this.compiled.get(key) : undefined;
     if (hit) return hit;
     const sig = signature ?? parseMainSignature(mlir);
-    const pending = this.native.compile(mlir, bytes).then((native) => new Executable(this, native, sig, normalized));
-    if (key) {
+    const fromDisk = cache ? this.loadFromDisk(key) : undefined;
+    const pending = fromDisk
+      ? Promise.resolve(fromDisk)
+      : this.native.compile(mlir, bytes).then((native) => this.stored(key, new Executable(this, native, sig, normalized, key), cache));
+    if (!fromDisk) this.compileStats.compiles++;
+    if (cache) {
       this.compiled.set(key, pending);
-      pending.then((e) => this.cacheKeys.set(e, key), () => undefined);
-      pending.catch(() => this.compiled.delete(key));
+      pending.then((e) => this.cacheKeys.set(e, key), () => this.compiled.delete(key));
     }
     return pending;
   }
@@ -182,16 +190,37 @@ export class Backend {
     const { cache = true, signature, ...options } = request;
     const normalized = normalizeCompileOptions(options);
     const bytes = encodeCompileOptions(normalized);
-    const executable = new Executable(this, this.native.compileSync(mlir, bytes), signature ?? parseMainSignature(mlir), normalized);
+    const key = this.cacheKey(mlir, bytes);
+    let executable = cache ? this.loadFromDisk(key) : undefined;
+    if (!executable) {
+      this.compileStats.compiles++;
+      executable = this.stored(key, new Executable(this, this.native.compileSync(mlir, bytes), signature ?? parseMainSignature(mlir), normalized, key), cache);
+    }
     if (cache) {
-      const key = this.cacheKey(mlir, bytes);
       this.compiled.set(key, Promise.resolve(executable));
       this.cacheKeys.set(executable, key);
     }
     return executable;
   }
 
-  /** Loads an executable made by `Executable.serialize()` on the same plugin build. */
+  private loadFromDisk(key: string): Executable | undefined {
+    const bytes = readCached(diskKey(this.pluginIdentity, key));
+    if (!bytes) return undefined;
+    try {
+      const executable = this.deserialize(bytes);
+      this.compileStats.diskHits++;
+      return executable;
+    } catch {
+      return undefined; // stale or foreign entry: compile afresh
+    }
+  }
+
+  private stored(key: string, executable: Executable, cache: boolean): Executable {
+    if (cache) writeCached(diskKey(this.pluginIdentity, key), executable.serialize());
+    return executable;
+  }
+
+  /** Loads an executable made by `Executable.serialize()` on the same plugin build (the live copy when already loaded). */
   deserialize(bytes: Uint8Array): Executable {
     const { header, body } = Executable.parseSerialized(bytes);
     if (header.platform !== this.platform || header.pluginIdentity !== this.pluginIdentity) {
@@ -199,14 +228,23 @@ export class Backend {
         `deserialize: the executable was compiled by another plugin build (${header.pluginIdentity}); this backend is ${this.pluginIdentity}`,
       );
     }
-    const native = this.native.deserialize(body);
-    return new Executable(this, native, header.signature, header.options);
+    // XLA's CPU runtime cannot hold two live copies of one deserialized program (the second
+    // fails at execution with "Function ... not found"): hand out the live copy instead.
+    const id = header.programKey ?? createHash('sha256').update(body).digest('hex');
+    const live = this.deserialized.get(id);
+    if (live && !live.isDisposed) return live;
+    const executable = new Executable(this, this.native.deserialize(body), header.signature, header.options, header.programKey);
+    this.deserialized.set(id, executable);
+    this.deserializedIds.set(executable, id);
+    return executable;
   }
 
   /** @internal Called by Executable.dispose so that the cache never hands out a disposed program. */
   forget(executable: Executable): void {
     const key = this.cacheKeys.get(executable);
     if (key) this.compiled.delete(key);
+    const id = this.deserializedIds.get(executable);
+    if (id && this.deserialized.get(id) === executable) this.deserialized.delete(id);
   }
 
   /** Drops the compiled-program cache (the executables stay valid where still referenced). */

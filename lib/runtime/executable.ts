@@ -23,6 +23,8 @@ const MAGIC = 'JAXTSEXE1';
 
 interface SerializedHeader {
   platform: string;
+  /** Hash of the program text and compile options: one live copy per key (see Backend.deserialize). */
+  programKey?: string;
   pluginIdentity: string;
   signature?: ProgramSignature;
   options: CompileOptions;
@@ -42,7 +44,13 @@ export class Executable {
   readonly native: NativeExecutable;
 
   /** @internal Use `backend.compile`. */
-  constructor(backend: Backend, native: NativeExecutable, signature: ProgramSignature | undefined, options: CompileOptions) {
+  constructor(
+    backend: Backend,
+    native: NativeExecutable,
+    signature: ProgramSignature | undefined,
+    options: CompileOptions,
+    /** @internal */ readonly programKey?: string,
+  ) {
     this.backend = backend;
     this.native = native;
     this.signature = signature;
@@ -119,6 +127,7 @@ export class Executable {
     const header: SerializedHeader = {
       platform: this.backend.platform,
       pluginIdentity: this.backend.pluginIdentity,
+      programKey: this.programKey,
       signature: this.signature,
       options: this.options,
     };

@@ -39,3 +39,40 @@ test('fingerprints are stable for a program and differ between programs', async 
   expect(b.fingerprint).toBe(a.fingerprint);
   expect(other.fingerprint).not.toBe(a.fingerprint);
 });
+
+test('compiled programs are cached on disk and reloaded without compiling', async () => {
+  const { mkdtempSync, readdirSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const dir = mkdtempSync(path.join(tmpdir(), 'jaxts-exe-cache-'));
+  const saved = process.env.JAXTS_COMPILATION_CACHE_DIR;
+  process.env.JAXTS_COMPILATION_CACHE_DIR = dir;
+  try {
+    const text2 = text.replace('stablehlo.multiply', 'stablehlo.subtract');
+    const first = await backend.compile(text2);
+    expect(readdirSync(dir).filter((f) => f.endsWith('.bin'))).toHaveLength(1);
+    backend.clearCache();
+    const before = { ...backend.compileStats };
+    const second = backend.compileSync(text2);
+    expect(second).not.toBe(first);
+    expect(backend.compileStats).toEqual({ compiles: before.compiles, diskHits: before.diskHits + 1 }); // loaded, not compiled
+    const x = backend.bufferFromHost(new Float32Array([1, 2, 3, 4]), 'float32', [4]);
+    expect(numbers(await second.executeSync([x])[0]!.toHost())).toEqual([0, 0, 0, 0]);
+  } finally {
+    if (saved === undefined) delete process.env.JAXTS_COMPILATION_CACHE_DIR;
+    else process.env.JAXTS_COMPILATION_CACHE_DIR = saved;
+  }
+});
+
+test('deserializing the same bytes twice gives the one live executable, which keeps working', async () => {
+  const bytes = (await backend.compile(text.replace('stablehlo.multiply', 'stablehlo.maximum'), { cache: false })).serialize();
+  const a = backend.deserialize(bytes);
+  const b = backend.deserialize(bytes);
+  expect(b).toBe(a);
+  const x = backend.bufferFromHost(new Float32Array([1, -2, 3, -4]), 'float32', [4]);
+  expect(numbers(a.executeSync([x])[0]!.toHostSync())).toEqual([1, -2, 3, -4]);
+  a.dispose();
+  const c = backend.deserialize(bytes); // a fresh copy once the first is gone
+  expect(c).not.toBe(a);
+  expect(numbers(c.executeSync([x])[0]!.toHostSync())).toEqual([1, -2, 3, -4]);
+});
