@@ -14,14 +14,22 @@ export interface NestedList extends ReadonlyArray<number | boolean | bigint | Ne
 /** An index entry of `x.slice(...)`: integer, range `[start, stop, step]`, null (new axis), '...', or an index Array. */
 export type IndexEntry = number | [number?, number?, number?] | (number | null | undefined)[] | null | '...' | Array;
 
+/** Options of `x.at(...)` methods, as JAX's (`mode`, `fill_value`, `indices_are_sorted`, `unique_indices`). */
+export interface AtOptions {
+  mode?: 'clip' | 'fill' | 'drop' | 'promise_in_bounds';
+  fillValue?: number | boolean;
+  indicesAreSorted?: boolean;
+  uniqueIndices?: boolean;
+}
+
 /** `x.at(...index)`: functional updates, as JAX's `x.at[idx]`. */
 export interface AtIndexer {
-  get(): Array;
-  set(values: ArrayLike): Array;
-  add(values: ArrayLike): Array;
-  mul(values: ArrayLike): Array;
-  min(values: ArrayLike): Array;
-  max(values: ArrayLike): Array;
+  get(options?: AtOptions): Array;
+  set(values: ArrayLike, options?: AtOptions): Array;
+  add(values: ArrayLike, options?: AtOptions): Array;
+  mul(values: ArrayLike, options?: AtOptions): Array;
+  min(values: ArrayLike, options?: AtOptions): Array;
+  max(values: ArrayLike, options?: AtOptions): Array;
 }
 
 export interface ReduceOptions {

@@ -56,5 +56,8 @@ export class Primitive {
 
 /** A stable text for params, for cache keys and jaxpr printing. */
 export function paramsKey(params: Params): string {
-  return JSON.stringify(params, (_k, v: unknown) => (typeof v === 'bigint' ? `${v}n` : v));
+  // JSON writes NaN and ±Infinity as null and -0 as 0: spell them out so they key apart.
+  return JSON.stringify(params, (_k, v: unknown) =>
+    typeof v === 'bigint' ? `${v}n` : typeof v === 'number' && (!Number.isFinite(v) || Object.is(v, -0)) ? `#${Object.is(v, -0) ? '-0' : v}` : v,
+  );
 }

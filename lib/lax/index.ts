@@ -4,3 +4,4 @@ export * from './convert.js';
 export * from './shape.js';
 export * from './reduce.js';
 export * from './dot.js';
+export * from './slicing.js';

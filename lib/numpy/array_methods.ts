@@ -1,6 +1,7 @@
 // Installs the Array methods (`x.add(y)`, `x.sum(0)`, ...) on top of the numpy functions.
 import { installArrayMethods, type Array } from '../core/array.js';
 import * as convert from './convert.js';
+import * as indexing from './indexing.js';
 import * as linalg from './linalg.js';
 import * as reductions from './reductions.js';
 import * as shape from './shape.js';
@@ -24,10 +25,6 @@ installArrayMethods({
   reduce: (name, x, axis, options) => REDUCE[name as keyof typeof REDUCE](x, axis, options),
   astype: (x, dtype) => convert.astype(x, dtype),
   matmul: (x, y) => linalg.matmul(x, y),
-  slice: () => {
-    throw new Error('x.slice(...) indexing is not implemented yet');
-  },
-  at: () => {
-    throw new Error('x.at(...) updates are not implemented yet');
-  },
+  slice: (x, index) => indexing.getItem(x, index),
+  at: (x, index) => indexing.at(x, index),
 });

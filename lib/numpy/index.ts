@@ -10,6 +10,8 @@ export * from './ufuncs.js';
 export * from './reductions.js';
 export * from './shape.js';
 export * from './linalg.js';
+export * from './structure.js';
+export * from './indexing.js';
 
 import { dtypes, resultType as resultTypeWithWeak, type DTypeOperand, type DType } from '../core/dtypes.js';
 /** jnp.result_type: the dtype NumPy-style promotion gives these operands. */
