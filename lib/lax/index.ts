@@ -5,3 +5,6 @@ export * from './shape.js';
 export * from './reduce.js';
 export * from './dot.js';
 export * from './slicing.js';
+export * from './sorting.js';
+export * from './cumulative.js';
+export * from './windowed.js';

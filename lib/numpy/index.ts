@@ -10,6 +10,10 @@ export * from './ufuncs.js';
 export * from './reductions.js';
 export * from './shape.js';
 export * from './linalg.js';
+export * from './einsum.js';
+export * from './statistics.js';
+export * from './mathematical.js';
+export * from './sorting.js';
 export * from './structure.js';
 export * from './indexing.js';
 

@@ -19,7 +19,7 @@ export interface CompileOptions {
   allowSpmdShardingPropagationToParameters?: boolean[];
   /** Compile for any single device, chosen at execute time. */
   portable?: boolean;
-  /** XLA option overrides by name, e.g. `{ xla_cpu_enable_fast_math: false }`. */
+  /** XLA option overrides by name, e.g. `{ xla_cpu_enable_fast_math: false }` (on top of DEFAULT_XLA_OPTIONS). */
   xlaOptions?: Record<string, string | number | boolean>;
 }
 
@@ -60,6 +60,15 @@ export function normalizeCompileOptions(options: CompileOptions = {}): CompileOp
   return { ...options, numReplicas, numPartitions };
 }
 
+/**
+ * XLA options JAX sets on every compile: its CPU and GPU defaults turn on "fast" min/max,
+ * which drops NaN (max(1, NaN) = 1) where JAX and NumPy propagate it.
+ */
+export const DEFAULT_XLA_OPTIONS: Readonly<Record<string, boolean>> = {
+  xla_cpu_enable_fast_min_max: false,
+  xla_gpu_enable_fast_min_max: false,
+};
+
 /** The serialized CompileOptionsProto for `options`. */
 export function encodeCompileOptions(options: CompileOptions = {}): Uint8Array {
   const o = normalizeCompileOptions(options);
@@ -87,9 +96,9 @@ export function encodeCompileOptions(options: CompileOptions = {}): Uint8Array {
   }
   const message: Record<string, unknown> = { executableBuildOptions: build };
   if (o.portable) message.compilePortableExecutable = true;
-  if (o.xlaOptions) {
+  {
     const overrides: Record<string, unknown> = {};
-    for (const [name, value] of Object.entries(o.xlaOptions)) {
+    for (const [name, value] of Object.entries({ ...DEFAULT_XLA_OPTIONS, ...o.xlaOptions })) {
       if (typeof value === 'string') overrides[name] = { stringField: value };
       else if (typeof value === 'boolean') overrides[name] = { boolField: value };
       else if (Number.isInteger(value)) overrides[name] = { intField: value };

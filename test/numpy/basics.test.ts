@@ -153,3 +153,10 @@ describe('readback, printing, memory', () => {
     }
   });
 });
+
+test('max and min propagate NaN as JAX does (XLA fast min/max is off)', () => {
+  const x = jnp.array([1.5, NaN, -2], { dtype: 'float32' });
+  expect(Number.isNaN(x.max().item() as number)).toBe(true);
+  expect(list(jnp.maximum(jnp.array([1, NaN], { dtype: 'float32' }), 0))).toEqual([1, NaN]);
+  expect(Number.isNaN(jnp.min(x).item() as number)).toBe(true);
+});

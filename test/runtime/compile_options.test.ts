@@ -1,9 +1,14 @@
 // CompileOptionsProto encoding: exact bytes for the defaults, and a round trip for the rest.
 import { decodeCompileOptions, encodeCompileOptions } from '../../lib/runtime/compile_options.js';
 
-test('defaults encode device_ordinal=-1, num_replicas=1, num_partitions=1', () => {
+test('defaults encode device_ordinal=-1, num_replicas=1, num_partitions=1, and JAX\'s NaN-propagating min/max', () => {
+  const hex = Buffer.from(encodeCompileOptions()).toString('hex');
   // field 3 (build options, 15 bytes): field 1 varint -1 (10 bytes), field 4 = 1, field 5 = 1
-  expect(Buffer.from(encodeCompileOptions()).toString('hex')).toBe('1a0f08ffffffffffffffffff0120012801');
+  expect(hex.startsWith('1a0f08ffffffffffffffffff0120012801')).toBe(true);
+  expect(decodeCompileOptions(encodeCompileOptions())).toEqual({
+    executableBuildOptions: { deviceOrdinal: -1, numReplicas: 1, numPartitions: 1 },
+    envOptionOverrides: { xla_cpu_enable_fast_min_max: { boolField: false }, xla_gpu_enable_fast_min_max: { boolField: false } },
+  });
 });
 
 test('device assignment, SPMD flags and XLA overrides round-trip', () => {
@@ -28,6 +33,8 @@ test('device assignment, SPMD flags and XLA overrides round-trip', () => {
       deviceAssignment: { replicaCount: 2, computationCount: 2, computationDevices: [{ replicaDeviceIds: [0, 2] }, { replicaDeviceIds: [1, 3] }] },
     },
     envOptionOverrides: {
+      xla_cpu_enable_fast_min_max: { boolField: false },
+      xla_gpu_enable_fast_min_max: { boolField: false },
       xla_cpu_enable_fast_math: { boolField: false },
       xla_dump_to: { stringField: '/tmp/x' },
       level: { intField: 2 },

@@ -1,0 +1,441 @@
+// Windowed ops: reduce_window (sum/max/min monoids and a generic form with an init operand),
+// conv_general_dilated with JAX's ConvDimensionNumbers, and copy.
+import { Array } from '../core/array.js';
+import { ArrayImpl } from '../core/array_impl.js';
+import { ShapedArray, shapeStr } from '../core/aval.js';
+import {
+  canonicalizeDType, checkDType, iinfo, isBool, isComplex, isFloating, isInteger, isSignedInteger, itemsize, type DType,
+} from '../core/dtypes.js';
+import { toRawHost } from '../core/host.js';
+import { Primitive, type Params } from '../core/primitive.js';
+import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
+import { checkDTypes } from './rules.js';
+
+// ---- shared window geometry ----
+
+/** Per-dimension (low, high) padding. */
+export type Padding = [number, number][];
+/** JAX's padding strings, or explicit pairs. */
+export type PaddingLike = 'VALID' | 'SAME' | 'SAME_LOWER' | readonly (readonly [number, number])[];
+
+/** Params of the reduce_window primitives, as JAX names them. */
+export interface WindowParams {
+  window_dimensions: number[];
+  window_strides: number[];
+  padding: Padding;
+  base_dilation: number[];
+  window_dilation: number[];
+}
+
+const dilateDim = (d: number, r: number): number => (d === 0 ? 0 : 1 + r * (d - 1));
+/** max(0, (d - w) // s + 1), as JAX's core.stride_dim. */
+const strideDim = (d: number, w: number, s: number): number => Math.max(0, Math.floor((d - w) / s) + 1);
+
+/** lax.padtype_to_pads: explicit (low, high) pads for 'VALID', 'SAME' or 'SAME_LOWER'. */
+export function padtypeToPads(inShape: readonly number[], windowShape: readonly number[], windowStrides: readonly number[], padding: string): Padding {
+  const kind = padding.toUpperCase();
+  if (kind === 'VALID') return inShape.map(() => [0, 0]);
+  if (kind !== 'SAME' && kind !== 'SAME_LOWER') {
+    throw new RangeError(`Unrecognized padding type: expected 'VALID', 'SAME', or 'SAME_LOWER', got ${padding}.`);
+  }
+  return inShape.map((d, i) => {
+    const s = windowStrides[i]!;
+    const total = Math.max(0, (Math.ceil(d / s) - 1) * s + windowShape[i]! - d);
+    const small = Math.floor(total / 2);
+    return kind === 'SAME' ? [small, total - small] : [total - small, small];
+  });
+}
+
+function checkShapelike(op: string, what: string, xs: readonly number[], nonZero: boolean): void {
+  if (xs.some((x) => !Number.isInteger(x) || x < 0 || (nonZero && x === 0))) {
+    throw new TypeError(`${op} ${what} must have every element be ${nonZero ? 'strictly positive' : 'nonnegative'}, got ${shapeStr(xs)}.`);
+  }
+}
+
+/** The output shape of a reduce_window, with JAX's errors. */
+function reduceWindowShape(op: string, x: ShapedArray, p: WindowParams): number[] {
+  const { window_dimensions: w, window_strides: s, padding, base_dilation: bd, window_dilation: wd } = p;
+  checkShapelike(op, 'window_dimensions', w, true);
+  checkShapelike(op, 'window_strides', s, true);
+  checkShapelike(op, 'base_dilation', bd, true);
+  checkShapelike(op, 'window_dilation', wd, true);
+  if (x.ndim !== w.length) {
+    throw new TypeError(`${op} got the wrong number of window_dimensions for operand: got operand shape ${shapeStr(x.shape)} with window_dimensions ${shapeStr(w)}.`);
+  }
+  for (const [name, list] of [['window_strides', s], ['base_dilation', bd], ['window_dilation', wd], ['padding', padding]] as const) {
+    if (list.length !== w.length) {
+      throw new TypeError(`${op} got inconsistent ${name} and window_dimensions: got ${name} ${JSON.stringify(list)} and window_dimensions ${shapeStr(w)}.`);
+    }
+  }
+  return x.shape.map((d, i) => {
+    const padded = dilateDim(d, bd[i]!) + padding[i]![0] + padding[i]![1];
+    return strideDim(padded, dilateDim(w[i]!, wd[i]!), s[i]!);
+  });
+}
+
+// ---- reduce_window ----
+
+export type WindowComputation = 'add' | 'mul' | 'max' | 'min';
+
+/** The identity of `kind` in `dtype` (bigint for 64-bit integers, so literals stay exact). */
+export function monoidIdentity(kind: WindowComputation, dtype: DType): number | boolean | bigint {
+  if (kind === 'add') return isBool(dtype) ? false : 0;
+  if (kind === 'mul') return isBool(dtype) ? true : 1;
+  if (isBool(dtype)) return kind === 'min';
+  if (isInteger(dtype)) {
+    const info = iinfo(dtype);
+    return kind === 'max' ? info.min : info.max;
+  }
+  return kind === 'max' ? -Infinity : Infinity;
+}
+
+/** One scalar application of `kind`; complex max/min compare (real, imag) lexicographically as JAX does. */
+export function monoidCombine(ctx: LoweringContext, kind: WindowComputation, a: Value, b: Value): Value {
+  const aval = a.aval;
+  if (kind === 'add') return ctx.op1('stablehlo.add', [a, b], aval);
+  if (kind === 'mul') return ctx.op1('stablehlo.multiply', [a, b], aval);
+  if (!isComplex(aval.dtype)) return ctx.op1(kind === 'max' ? 'stablehlo.maximum' : 'stablehlo.minimum', [a, b], aval);
+  const part = new ShapedArray(aval.shape, aval.dtype === 'complex64' ? 'float32' : 'float64');
+  const pred = new ShapedArray(aval.shape, 'bool');
+  const cmp = (x: Value, y: Value, dir: string) =>
+    ctx.op1('stablehlo.compare', [x, y], pred, {
+      comparison_direction: `#stablehlo<comparison_direction ${dir}>`,
+      compare_type: '#stablehlo<comparison_type FLOAT>',
+    });
+  const [ra, rb] = [ctx.op1('stablehlo.real', [a], part), ctx.op1('stablehlo.real', [b], part)];
+  const dir = kind === 'max' ? 'GT' : 'LT';
+  const imagCmp = cmp(ctx.op1('stablehlo.imag', [a], part), ctx.op1('stablehlo.imag', [b], part), dir);
+  const which = ctx.op1('stablehlo.select', [cmp(ra, rb, 'EQ'), imagCmp, cmp(ra, rb, dir)], pred);
+  return ctx.op1('stablehlo.select', [which, a, b], aval);
+}
+
+/** `stablehlo.reduce_window` of `operand` from `init` with a scalar `body`. */
+export function lowerReduceWindow(
+  ctx: LoweringContext, operand: Value, init: Value, p: WindowParams, out: ShapedArray,
+  body: (inner: LoweringContext, a: Value, b: Value) => Value,
+): Value {
+  const region = ctx.region([init.aval, init.aval], (inner, [a, b]) => [body(inner, a!, b!)]);
+  return ctx.op1('stablehlo.reduce_window', [operand, init], out, {
+    base_dilations: i64Array(p.base_dilation),
+    padding: `dense<${JSON.stringify(p.padding)}> : tensor<${p.padding.length}x2xi64>`,
+    window_dilations: i64Array(p.window_dilation),
+    window_dimensions: i64Array(p.window_dimensions),
+    window_strides: i64Array(p.window_strides),
+  }, [region]);
+}
+
+const windowParams = (params: Params): WindowParams => params as unknown as WindowParams;
+
+/** reduce_window_{sum,max,min}[window_dimensions, window_strides, padding, base_dilation, window_dilation] */
+function monoidReduceWindow(kind: 'add' | 'max' | 'min', name: string): Primitive {
+  return new Primitive(name, {
+    abstractEval: ([x], params) => {
+      if (kind === 'add' && isBool(x!.dtype)) throw new TypeError(`operand to ${name} must have a number dtype, got ${x!.dtype}`);
+      return [new ShapedArray(reduceWindowShape('reduce_window', x!, windowParams(params)), x!.dtype, x!.weakType)];
+    },
+    lower: (ctx, [x], params, [out]) => {
+      const init = ctx.constant(monoidIdentity(kind, x!.aval.dtype), new ShapedArray([], x!.aval.dtype));
+      return [lowerReduceWindow(ctx, x!, init, windowParams(params), out!, (inner, a, b) => monoidCombine(inner, kind, a, b))];
+    },
+  });
+}
+
+export const reduceWindowSumP = monoidReduceWindow('add', 'reduce_window_sum');
+export const reduceWindowMaxP = monoidReduceWindow('max', 'reduce_window_max');
+export const reduceWindowMinP = monoidReduceWindow('min', 'reduce_window_min');
+
+/** reduce_window[computation, ...window params](operand, init_value): any start value. */
+export const reduceWindowP = new Primitive('reduce_window', {
+  abstractEval: ([x, init], params) => {
+    if (x!.dtype !== init!.dtype) {
+      throw new TypeError(`reduce_window got inconsistent dtypes for operands and init_values: got operand dtypes [${x!.dtype}] and init_value dtypes [${init!.dtype}].`);
+    }
+    if (init!.ndim !== 0) throw new TypeError(`reduce_window expected init_values to be scalars but init_values have shapes [${shapeStr(init!.shape)}].`);
+    const computation = params.computation as WindowComputation;
+    if (!['add', 'mul', 'max', 'min'].includes(computation)) throw new TypeError(`reduce_window: unknown computation ${String(computation)}; expected add, mul, max or min`);
+    if ((computation === 'add' || computation === 'mul') && isBool(x!.dtype)) {
+      throw new TypeError(`reduce_window with computation ${computation} does not accept dtype bool`);
+    }
+    return [new ShapedArray(reduceWindowShape('reduce_window', x!, windowParams(params)), x!.dtype, x!.weakType)];
+  },
+  lower: (ctx, [x, init], params, [out]) => [
+    lowerReduceWindow(ctx, x!, init!, windowParams(params), out!, (inner, a, b) => monoidCombine(inner, params.computation as WindowComputation, a, b)),
+  ],
+});
+
+export interface ReduceWindowOptions {
+  baseDilation?: readonly number[];
+  windowDilation?: readonly number[];
+}
+
+function scalarLike(value: number | boolean | bigint, dtype: DType): Array {
+  return new ArrayImpl(new ShapedArray([], dtype), toRawHost(dtype, [value]));
+}
+
+/**
+ * lax.reduce_window: reduces padded windows of `operand` with `computation`, starting from
+ * `initValue`. A JS-number start equal to the computation's identity uses the monoid primitive
+ * (reduce_window_sum/max/min), as JAX does for concrete identities.
+ */
+export function reduceWindow(
+  operand: Array, initValue: Array | number | boolean | bigint, computation: WindowComputation,
+  windowDimensions: readonly number[], windowStrides?: readonly number[] | null,
+  padding: PaddingLike = 'VALID', options: ReduceWindowOptions = {},
+): Array {
+  const ones = windowDimensions.map(() => 1);
+  const strides = windowStrides ? [...windowStrides] : ones;
+  const windowDilation = options.windowDilation ? [...options.windowDilation] : ones;
+  const pads = typeof padding === 'string'
+    ? padtypeToPads(operand.shape, windowDimensions.map((w, i) => dilateDim(w, windowDilation[i] ?? 1)), strides, padding)
+    : padding.map(([lo, hi]) => [lo, hi] as [number, number]);
+  // params in alphabetical order, so jaxprs print as JAX's do
+  const params = {
+    base_dilation: options.baseDilation ? [...options.baseDilation] : ones,
+    padding: pads,
+    window_dilation: windowDilation,
+    window_dimensions: [...windowDimensions],
+    window_strides: strides,
+  };
+  if (!(initValue instanceof Array)) {
+    const identity = monoidIdentity(computation, operand.dtype);
+    const monoid = { add: reduceWindowSumP, max: reduceWindowMaxP, min: reduceWindowMinP }[computation as 'add' | 'max' | 'min'];
+    // loose equality: a bigint identity equals the same number
+    if (monoid && initValue == identity) return monoid.bind1([operand], params);
+    initValue = scalarLike(initValue, operand.dtype);
+  }
+  const { base_dilation, ...rest } = params;
+  return reduceWindowP.bind1([operand, initValue], { base_dilation, computation, ...rest });
+}
+
+// ---- conv_general_dilated ----
+
+/** JAX's ConvDimensionNumbers: (batch, feature, *spatial) positions of lhs, rhs (out, in, *spatial) and output. */
+export class ConvDimensionNumbers {
+  constructor(
+    readonly lhs_spec: readonly number[],
+    readonly rhs_spec: readonly number[],
+    readonly out_spec: readonly number[],
+  ) {}
+
+  toString(): string {
+    const t = (xs: readonly number[]) => `(${xs.join(', ')}${xs.length === 1 ? ',' : ''})`;
+    return `ConvDimensionNumbers(lhs_spec=${t(this.lhs_spec)}, rhs_spec=${t(this.rhs_spec)}, out_spec=${t(this.out_spec)})`;
+  }
+}
+
+/** Strings such as ['NCHW', 'OIHW', 'NCHW'], a ConvDimensionNumbers, or null for the identity layout. */
+export type ConvDimensionNumbersLike =
+  | ConvDimensionNumbers
+  | { lhs_spec: readonly number[]; rhs_spec: readonly number[]; out_spec: readonly number[] }
+  | readonly [string, string, string]
+  | null;
+
+/** lax.conv_general_permutations: index tuples from the string form. */
+function convGeneralPermutations(specs: readonly [string, string, string]): ConvDimensionNumbers {
+  const pairs: [string, string][] = [['N', 'C'], ['O', 'I'], ['N', 'C']];
+  specs.forEach((spec, i) => {
+    const [a, b] = pairs[i]!;
+    const count = (c: string) => spec.split('').filter((x) => x === c).length;
+    if (count(a) !== 1 || count(b) !== 1) {
+      throw new TypeError(`convolution dimension_numbers[${i}] must contain the characters '${a}' and '${b}' exactly once, got ${spec}.`);
+    }
+    if (new Set(spec).size !== spec.length) throw new TypeError(`convolution dimension_numbers[${i}] cannot have duplicate characters, got ${spec}.`);
+  });
+  const spatial = (spec: string, i: number) => [...spec].filter((c) => !pairs[i]!.includes(c)).sort().join('');
+  if (spatial(specs[0], 0) !== spatial(specs[1], 1) || spatial(specs[1], 1) !== spatial(specs[2], 2)) {
+    throw new TypeError(`convolution dimension_numbers elements must each have the same set of spatial characters, got ${JSON.stringify(specs)}.`);
+  }
+  const rhs = specs[1];
+  const perm = (spec: string, i: number) => {
+    const [a, b] = pairs[i]!;
+    let dims = [...spec].flatMap((c, j) => (c === a || c === b ? [] : [j]));
+    // spatial dimensions follow their order in the rhs spec
+    if (i !== 1) dims = dims.sort((x, y) => rhs.indexOf(spec[x]!) - rhs.indexOf(spec[y]!));
+    return [spec.indexOf(a), spec.indexOf(b), ...dims];
+  };
+  return new ConvDimensionNumbers(perm(specs[0], 0), perm(specs[1], 1), perm(specs[2], 2));
+}
+
+/** lax.conv_dimension_numbers */
+export function convDimensionNumbers(lhsShape: readonly number[], rhsShape: readonly number[], dimensionNumbers: ConvDimensionNumbersLike = null): ConvDimensionNumbers {
+  if (dimensionNumbers instanceof ConvDimensionNumbers) return dimensionNumbers;
+  if (lhsShape.length !== rhsShape.length) {
+    throw new TypeError(`convolution requires lhs and rhs ndim to be equal, got ${lhsShape.length} and ${rhsShape.length}.`);
+  }
+  if (dimensionNumbers === null) {
+    const iota = lhsShape.map((_, i) => i);
+    return new ConvDimensionNumbers(iota, iota, iota);
+  }
+  if (!globalThis.Array.isArray(dimensionNumbers)) {
+    const d = dimensionNumbers as { lhs_spec: number[]; rhs_spec: number[]; out_spec: number[] };
+    return new ConvDimensionNumbers([...d.lhs_spec], [...d.rhs_spec], [...d.out_spec]);
+  }
+  const specs = dimensionNumbers as readonly string[];
+  if (specs.length !== 3) throw new TypeError(`convolution dimension_numbers list/tuple must be length 3, got ${specs.length}.`);
+  if (!specs.every((s) => typeof s === 'string')) throw new TypeError('convolution dimension_numbers elements must be strings');
+  specs.forEach((s, i) => {
+    if (s.length !== lhsShape.length) {
+      throw new TypeError(`convolution dimension_numbers[${i}] must have len equal to the ndim of lhs and rhs, got ${s.length} for lhs and rhs shapes ${shapeStr(lhsShape)} and ${shapeStr(rhsShape)}.`);
+    }
+  });
+  return convGeneralPermutations(specs as unknown as [string, string, string]);
+}
+
+export type Precision = 'DEFAULT' | 'HIGH' | 'HIGHEST';
+
+/** The compatibility checks of JAX's _validate_preferred_element_type. */
+function checkPreferred(input: DType, preferred: DType): void {
+  const kind = (d: DType) => (isInteger(d) ? 'integral' : isFloating(d) ? 'floating' : isComplex(d) ? 'complex' : 'bool');
+  if (!(isInteger(input) && isFloating(preferred))) {
+    if (kind(input) !== kind(preferred)) {
+      throw new TypeError('Input type is incompatible with `preferred_element_type`. The compatible combinations of (input_type, preferred_element_type) are (integral, integral), (integral, floating), (floating, floating), (complex, complex).');
+    }
+    if (isSignedInteger(input) && !isSignedInteger(preferred)) throw new TypeError('`preferred_element_type` must have the same signedness as the original type.');
+  }
+  if (itemsize(preferred) < itemsize(input)) throw new TypeError('`preferred_element_type` must not be narrower than the original type.');
+}
+
+/** The conv output shape in the operands' own layouts (JAX's _conv_general_dilated_shape_rule). */
+function convShape(lhs: ShapedArray, rhs: ShapedArray, params: Params): number[] {
+  const op = 'conv_general_dilated';
+  const dn = params.dimension_numbers as ConvDimensionNumbers;
+  const strides = params.window_strides as number[];
+  const padding = params.padding as Padding;
+  const fgc = params.feature_group_count as number;
+  const bgc = params.batch_group_count as number;
+  if (lhs.ndim !== rhs.ndim) throw new TypeError(`${op} lhs and rhs must have the same number of dimensions, but got ${shapeStr(lhs.shape)} and ${shapeStr(rhs.shape)}.`);
+  for (const spec of [dn.lhs_spec, dn.rhs_spec, dn.out_spec]) {
+    if (spec.length !== lhs.ndim || new Set(spec).size !== spec.length || spec.some((d) => !(d >= 0 && d < lhs.ndim))) {
+      throw new TypeError(`${op} dimension_numbers ${String(dn)} do not fit operands of rank ${lhs.ndim}`);
+    }
+  }
+  if (!(Number.isInteger(fgc) && fgc > 0)) throw new TypeError(`${op} feature_group_count must be a positive integer, got ${fgc}.`);
+  const lhsFeatures = lhs.shape[dn.lhs_spec[1]!]!;
+  const rhsIn = rhs.shape[dn.rhs_spec[1]!]!;
+  const rhsOut = rhs.shape[dn.rhs_spec[0]!]!;
+  if (lhsFeatures % fgc) throw new TypeError(`${op} feature_group_count must divide lhs feature dimension size, but ${fgc} does not divide ${lhsFeatures}.`);
+  if (lhsFeatures / fgc !== rhsIn) {
+    throw new TypeError(`${op} lhs feature dimension size divided by feature_group_count must equal the rhs input feature dimension size, but ${lhsFeatures} // ${fgc} != ${rhsIn}.`);
+  }
+  if (rhsOut % fgc) throw new TypeError(`${op} rhs output feature dimension size must be a multiple of feature_group_count, but ${rhsOut} is not a multiple of ${fgc}.`);
+  if (!(Number.isInteger(bgc) && bgc > 0)) throw new TypeError(`${op} batch_group_count must be a positive integer, got ${bgc}.`);
+  const lhsBatch = lhs.shape[dn.lhs_spec[0]!]!;
+  if (bgc > 1 && lhsBatch % bgc) throw new TypeError(`${op} batch_group_count must divide lhs batch dimension size, but ${bgc} does not divide ${lhsBatch}.`);
+  if (rhsOut % bgc) throw new TypeError(`${op} rhs output feature dimension size must be a multiple of batch_group_count, but ${rhsOut} is not a multiple of ${bgc}.`);
+  if (bgc > 1 && fgc > 1) throw new TypeError(`At most one of batch_group_count and feature_group_count may be > 1, got batch_group_count=${bgc} and feature_group_count=${fgc}`);
+  const nSpatial = lhs.ndim - 2;
+  if (strides.length !== nSpatial) throw new TypeError(`${op} window and window_strides must have the same number of dimensions, but got ${nSpatial} and ${strides.length}`);
+  if (padding.length !== nSpatial) throw new TypeError(`Wrong number of explicit pads for convolution: expected ${nSpatial}, got ${padding.length}.`);
+  const lhsDil = params.lhs_dilation as number[];
+  const rhsDil = params.rhs_dilation as number[];
+  const out: number[] = new globalThis.Array(lhs.ndim);
+  out[dn.out_spec[0]!] = bgc > 1 ? lhsBatch / bgc : lhsBatch;
+  out[dn.out_spec[1]!] = rhsOut;
+  for (let i = 0; i < nSpatial; i++) {
+    const padded = dilateDim(lhs.shape[dn.lhs_spec[i + 2]!]!, lhsDil[i]!) + padding[i]![0] + padding[i]![1];
+    if (padded < 0) {
+      throw new RangeError(`Negative padding is larger than the size of the corresponding dimension: got padding=${JSON.stringify(padding)} for lhs_shape[2:]=${shapeStr(dn.lhs_spec.slice(2).map((d) => lhs.shape[d]!))}`);
+    }
+    out[dn.out_spec[i + 2]!] = strideDim(padded, dilateDim(rhs.shape[dn.rhs_spec[i + 2]!]!, rhsDil[i]!), strides[i]!);
+  }
+  return out;
+}
+
+/**
+ * conv_general_dilated[window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
+ * feature_group_count, batch_group_count, precision, preferred_element_type]
+ */
+export const convGeneralDilatedP = new Primitive('conv_general_dilated', {
+  abstractEval: ([lhs, rhs], params) => {
+    if (lhs!.dtype !== rhs!.dtype) {
+      throw new TypeError(`lax.conv_general_dilated requires arguments to have the same dtypes, got ${lhs!.dtype}, ${rhs!.dtype}.`);
+    }
+    checkDTypes('conv_general_dilated', [lhs!], (d) => !isBool(d), 'number');
+    const preferred = params.preferred_element_type as DType | null;
+    if (preferred) checkPreferred(lhs!.dtype, checkDType(preferred, 'conv_general_dilated'));
+    return [new ShapedArray(convShape(lhs!, rhs!, params), preferred ?? lhs!.dtype, lhs!.weakType && rhs!.weakType)];
+  },
+  lower: (ctx, [lhs, rhs], params, [out]) => {
+    const dn = params.dimension_numbers as ConvDimensionNumbers;
+    const layout = (spec: readonly number[], a: string, b: string) => {
+      const labels: string[] = new globalThis.Array(spec.length);
+      spec.forEach((d, i) => (labels[d] = i === 0 ? a : i === 1 ? b : String(i - 2)));
+      return `[${labels.join(', ')}]`;
+    };
+    const nSpatial = dn.lhs_spec.length - 2;
+    const padding = params.padding as Padding;
+    const precision = (params.precision as [Precision, Precision] | null) ?? ['DEFAULT', 'DEFAULT'];
+    return [
+      ctx.op1('stablehlo.convolution', [lhs!, rhs!], out!, {
+        batch_group_count: `${params.batch_group_count as number} : i64`,
+        dimension_numbers: `#stablehlo.conv<${layout(dn.lhs_spec, 'b', 'f')}x${layout(dn.rhs_spec, 'o', 'i')}->${layout(dn.out_spec, 'b', 'f')}>`,
+        feature_group_count: `${params.feature_group_count as number} : i64`,
+        lhs_dilation: i64Array(params.lhs_dilation as number[]),
+        padding: `dense<${nSpatial ? JSON.stringify(padding) : '[]'}> : tensor<${nSpatial}x2xi64>`,
+        precision_config: `[${precision.map((p) => `#stablehlo<precision ${p}>`).join(', ')}]`,
+        rhs_dilation: i64Array(params.rhs_dilation as number[]),
+        window_reversal: nSpatial ? `array<i1: ${new globalThis.Array(nSpatial).fill('false').join(', ')}>` : 'array<i1>',
+        window_strides: i64Array(params.window_strides as number[]),
+      }),
+    ];
+  },
+});
+
+export interface ConvOptions {
+  lhsDilation?: readonly number[] | null;
+  rhsDilation?: readonly number[] | null;
+  dimensionNumbers?: ConvDimensionNumbersLike;
+  featureGroupCount?: number;
+  batchGroupCount?: number;
+  precision?: Precision | readonly [Precision, Precision] | null;
+  preferredElementType?: DType | null;
+}
+
+/** lax.conv_general_dilated: general n-d convolution with strides, padding and dilations. */
+export function convGeneralDilated(lhs: Array, rhs: Array, windowStrides: readonly number[], padding: PaddingLike, options: ConvOptions = {}): Array {
+  const dn = convDimensionNumbers(lhs.shape, rhs.shape, options.dimensionNumbers ?? null);
+  const nSpatial = lhs.ndim - 2;
+  const lhsDilation = options.lhsDilation ? [...options.lhsDilation] : new globalThis.Array<number>(nSpatial).fill(1);
+  const rhsDilation = options.rhsDilation ? [...options.rhsDilation] : new globalThis.Array<number>(nSpatial).fill(1);
+  let pads: Padding;
+  if (typeof padding === 'string') {
+    if (lhsDilation.some((d) => d !== 1)) {
+      throw new TypeError('String padding is not implemented for transposed convolution using this op. Please either exactly specify the required padding or use conv_transpose.');
+    }
+    const spatial = (x: Array, spec: readonly number[]) => spec.slice(2).map((d) => x.shape[d]!);
+    const effectiveRhs = spatial(rhs, dn.rhs_spec).map((k, i) => dilateDim(k, rhsDilation[i] ?? 1));
+    pads = padtypeToPads(spatial(lhs, dn.lhs_spec), effectiveRhs, windowStrides, padding);
+  } else {
+    if (!globalThis.Array.isArray(padding) || padding.some((p) => !globalThis.Array.isArray(p) || p.length !== 2 || !p.every(Number.isInteger))) {
+      throw new TypeError(`padding argument to conv_general_dilated should be a string or a sequence of (low, high) pairs, got ${JSON.stringify(padding)}`);
+    }
+    pads = padding.map(([lo, hi]) => [lo, hi] as [number, number]);
+  }
+  const p = options.precision ?? null;
+  return convGeneralDilatedP.bind1([lhs, rhs], {
+    batch_group_count: options.batchGroupCount ?? 1,
+    dimension_numbers: dn,
+    feature_group_count: options.featureGroupCount ?? 1,
+    lhs_dilation: lhsDilation,
+    padding: pads,
+    precision: p === null ? null : typeof p === 'string' ? [p, p] : [...p],
+    preferred_element_type: options.preferredElementType ? canonicalizeDType(checkDType(options.preferredElementType, 'conv_general_dilated')) : null,
+    rhs_dilation: rhsDilation,
+    window_strides: [...windowStrides],
+  });
+}
+
+/** lax.conv: NCHW inputs, OIHW kernels, no dilation. */
+export function conv(lhs: Array, rhs: Array, windowStrides: readonly number[], padding: PaddingLike, options: Pick<ConvOptions, 'precision' | 'preferredElementType'> = {}): Array {
+  return convGeneralDilated(lhs, rhs, windowStrides, padding, options);
+}
+
+// ---- copy ----
+
+/** copy: a fresh array with the same value (jnp.array(x, copy=True)); lowers to its input. */
+export const copyP = new Primitive('copy', {
+  abstractEval: ([x]) => [x!],
+  lower: (_ctx, [x]) => [x!],
+});
+
+export const copy = (x: Array): Array => copyP.bind1([x]);
