@@ -5,9 +5,11 @@ import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray } from '../core/aval.js';
 import { config } from '../core/config.js';
 import { ClosedJaxpr, dce } from '../core/jaxpr.js';
-import { Primitive, type Params } from '../core/primitive.js';
+import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
 import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
+import { callParams, jvpJaxpr } from '../interpreters/ad.js';
 import { traceToJaxpr } from '../interpreters/partial_eval.js';
+import { transposeJaxpr } from '../interpreters/transpose.js';
 import { lowerModule, lowerPrivateFunction, type LoweredModule } from '../lowering/module.js';
 import type { Device } from '../runtime/device.js';
 import type { Executable } from '../runtime/executable.js';
@@ -82,7 +84,7 @@ function executableFor(jaxpr: ClosedJaxpr, name: string, device: Device, donate:
 }
 
 /** The call primitive: runs a closed jaxpr (consts first, then arguments). */
-export const pjit = new Primitive(
+export const pjit: Primitive = new Primitive(
   'pjit',
   {
     abstractEval: (_avals, params) => (params.jaxpr as ClosedJaxpr).outAvals,
@@ -103,6 +105,23 @@ export const pjit = new Primitive(
       const jaxpr = (params.jaxpr as ClosedJaxpr).jaxpr;
       const symbol = lowerPrivateFunction(ctx, params.name as string, jaxpr);
       return ctx.call(symbol, args, outAvals);
+    },
+    // Forward mode: a new call of the inner jaxpr's JVP, for the tangents that are not zero.
+    jvp: (primals, tangents, params) => {
+      const inner = params.jaxpr as ClosedJaxpr;
+      const { jaxpr, outNonzero } = jvpJaxpr(inner, tangents.map((t) => t !== null));
+      const outs = pjit.bind([...jaxpr.consts, ...primals, ...tangents.filter((t): t is Array => t !== null)], callParams(params, jaxpr));
+      let k = inner.outAvals.length;
+      return [outs.slice(0, k), outNonzero.map((nz) => (nz ? outs[k++]! : null))];
+    },
+    // Reverse mode: a new call of the inner (linear) jaxpr's transpose.
+    transpose: (cts, args, params) => {
+      const undefinedIn = args.map((a) => a instanceof UndefinedPrimal);
+      const jaxpr = transposeJaxpr(params.jaxpr as ClosedJaxpr, undefinedIn, cts.map((c) => c !== null));
+      const defined = args.filter((a): a is Array => !(a instanceof UndefinedPrimal));
+      const outs = pjit.bind([...jaxpr.consts, ...defined, ...cts.filter((c): c is Array => c !== null)], callParams(params, jaxpr));
+      let k = 0;
+      return undefinedIn.map((u) => (u ? outs[k++]! : null));
     },
   },
   { multipleResults: true },

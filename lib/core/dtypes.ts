@@ -183,7 +183,10 @@ function defaultOfKind(d: DType): DType {
 /** The dtype of a JS scalar, weak as a Python scalar is: an integer-valued number or bigint is a weak int. */
 export function scalarDType(x: number | boolean | bigint): DTypeWithWeak {
   if (typeof x === 'boolean') return { dtype: 'bool', weak: false };
-  if (typeof x === 'bigint' || Number.isInteger(x)) return { dtype: defaultIntDType(), weak: true };
+  // A JS number cannot say 2 from 2.0: integral values that fit the default int are weak ints,
+  // larger ones (3.4e38) are floats rather than overflowing.
+  const intLimit = config.enableX64 ? Number.MAX_SAFE_INTEGER : 2 ** 31 - 1;
+  if (typeof x === 'bigint' || (Number.isInteger(x) && Math.abs(x) <= intLimit)) return { dtype: defaultIntDType(), weak: true };
   return { dtype: defaultFloatDType(), weak: true };
 }
 

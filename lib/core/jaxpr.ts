@@ -107,7 +107,10 @@ export function printJaxpr(jaxpr: Jaxpr, indent = 0): string {
   const pad = ' '.repeat(indent);
   const lines = [`${pad}{ lambda ${jaxpr.constVars.map(binder).join(' ')}; ${jaxpr.inVars.map(binder).join(' ')}. let`];
   for (const eqn of jaxpr.eqns) {
-    const entries = Object.entries(eqn.params).filter(([, v]) => v !== undefined);
+    // Sorted by name, as JAX prints them.
+    const entries = Object.entries(eqn.params)
+      .filter(([, v]) => v !== undefined)
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
     const params = entries.length
       ? `[${entries
           .map(([k, v]) =>

@@ -1,18 +1,22 @@
 // Type conversions and iota.
 import { ShapedArray } from '../core/aval.js';
 import { checkDType, itemsize, type DType } from '../core/dtypes.js';
-import { Primitive } from '../core/primitive.js';
+import { Primitive, UndefinedPrimal } from '../core/primitive.js';
+import { defjvpZero, defrules, hasTangent } from '../interpreters/ad.js';
 import { i64Array } from '../lowering/context.js';
 
 /** convert_element_type[new_dtype, weak_type] */
-export const convertElementType = new Primitive('convert_element_type', {
+export const convertElementType: Primitive = defrules(new Primitive('convert_element_type', {
   abstractEval: ([x], params) => [new ShapedArray(x!.shape, checkDType(params.new_dtype, 'convert_element_type'), params.weak_type === true)],
   lower: (ctx, [x], _p, [out]) => {
     if (x!.aval.dtype === out!.dtype) return [x!];
-    // bool results compare against zero (a plain convert would truncate bits)
+    // bool results compare against zero (a plain convert would truncate bits); complex: the real part, as JAX
     if (out!.dtype === 'bool') {
+      const source = x!.aval.dtype.startsWith('complex')
+        ? ctx.op1('stablehlo.real', [x!], new ShapedArray(x!.aval.shape, x!.aval.dtype === 'complex64' ? 'float32' : 'float64'))
+        : x!;
       return [
-        ctx.op1('stablehlo.compare', [x!, ctx.constant(0, x!.aval)], out!, {
+        ctx.op1('stablehlo.compare', [source, ctx.constant(0, source.aval)], out!, {
           comparison_direction: '#stablehlo<comparison_direction NE>',
           compare_type: `#stablehlo<comparison_type ${x!.aval.dtype.startsWith('float') || x!.aval.dtype === 'bfloat16' || x!.aval.dtype.startsWith('complex') ? 'FLOAT' : x!.aval.dtype.startsWith('int') ? 'SIGNED' : 'UNSIGNED'}>`,
         }),
@@ -24,10 +28,20 @@ export const convertElementType = new Primitive('convert_element_type', {
       : x!;
     return [ctx.op1('stablehlo.convert', [source], out!)];
   },
+}), {
+  // float → int has no tangent; the cotangent converts back to the operand's dtype and weak type.
+  jvp: ([x], [t], params) => [
+    [convertElementType.bind1([x!], params)],
+    [t && hasTangent(params.new_dtype as DType) ? convertElementType.bind1([t], params) : null],
+  ],
+  transpose: ([ct], [x]) => {
+    const aval = (x as UndefinedPrimal).aval;
+    return [hasTangent(aval.dtype) ? convertElementType.bind1([ct!], { new_dtype: aval.dtype, weak_type: aval.weakType }) : null];
+  },
 });
 
 /** bitcast_convert_type[new_dtype]: same bits, another type of the same width (or a trailing dim). */
-export const bitcastConvertType = new Primitive('bitcast_convert_type', {
+export const bitcastConvertType = defjvpZero(new Primitive('bitcast_convert_type', {
   abstractEval: ([x], params) => {
     const to = checkDType(params.new_dtype, 'bitcast_convert_type');
     const from = x!.dtype;
@@ -40,10 +54,10 @@ export const bitcastConvertType = new Primitive('bitcast_convert_type', {
     return [new ShapedArray(x!.shape.slice(0, -1), to)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.bitcast_convert', [x!], out!)],
-});
+}));
 
 /** iota[dtype, shape, dimension] */
-export const iota = new Primitive('iota', {
+export const iota = defjvpZero(new Primitive('iota', {
   abstractEval: (_avals, params) => {
     const shape = params.shape as number[];
     const dimension = params.dimension as number;
@@ -53,6 +67,6 @@ export const iota = new Primitive('iota', {
     return [new ShapedArray(shape, checkDType(params.dtype, 'iota') as DType)];
   },
   lower: (ctx, _args, params, [out]) => [ctx.op1('stablehlo.iota', [], out!, { iota_dimension: `${params.dimension} : i64` })],
-});
+}));
 
 export { i64Array };

@@ -1,13 +1,17 @@
 // dot_general: contractions with batch dimensions.
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { checkDType, type DType } from '../core/dtypes.js';
-import { Primitive } from '../core/primitive.js';
+import type { Array } from '../core/array.js';
+import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
+import { defjvp, defrules } from '../interpreters/ad.js';
+import { convertElementType } from './convert.js';
+import { transpose } from './shape.js';
 
 /** ((lhs_contracting, rhs_contracting), (lhs_batch, rhs_batch)), as JAX's DotDimensionNumbers. */
 export type DotDimensionNumbers = [[number[], number[]], [number[], number[]]];
 
 /** dot_general[dimension_numbers, preferred_element_type] */
-export const dotGeneral = new Primitive('dot_general', {
+export const dotGeneral: Primitive = defrules(defjvp(new Primitive('dot_general', {
   abstractEval: ([lhs, rhs], params) => {
     const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
     const preferred = params.preferred_element_type as DType | null | undefined;
@@ -45,4 +49,39 @@ export const dotGeneral = new Primitive('dot_general', {
     const dims = `#stablehlo.dot<lhs_batching_dimensions = ${list(lb)}, rhs_batching_dimensions = ${list(rb)}, lhs_contracting_dimensions = ${list(lc)}, rhs_contracting_dimensions = ${list(rc)}>`;
     return [ctx.op1('stablehlo.dot_general', [lhs!, rhs!], out!, { dot_dimension_numbers: dims })];
   },
+}), (g, [, rhs], _ans, params) => dotGeneral.bind1([g, rhs!], params),
+  (g, [lhs], _ans, params) => dotGeneral.bind1([lhs!, g], params),
+), {
+  transpose: ([ct], [lhs, rhs], params) =>
+    lhs instanceof UndefinedPrimal
+      ? [transposeLhs(ct!, lhs.aval, rhs as Array, params), null]
+      : [null, transposeRhs(ct!, lhs as Array, (rhs as UndefinedPrimal).aval, params)],
 });
+
+// ---- transpose rules (JAX's _dot_general_transpose_lhs/rhs) ----
+
+const range = (n: number, start = 0): number[] => globalThis.Array.from({ length: n }, (_, i) => i + start);
+const argsort = (xs: number[]) => range(xs.length).sort((a, b) => xs[a]! - xs[b]!);
+
+/** The cotangent of the lhs: contract the output cotangent with the rhs, then put the axes back. */
+function transposeLhs(ct: Array, x: ShapedArray, y: Array | ShapedArray, params: Params, swapAns = false): Array {
+  const [[xContract, yContract], [xBatch, yBatch]] = params.dimension_numbers as DotDimensionNumbers;
+  const yNdim = y.shape.length;
+  const xKept = range(x.ndim).filter((d) => !xContract.includes(d) && !xBatch.includes(d));
+  const yKept = range(yNdim).filter((d) => !yContract.includes(d) && !yBatch.includes(d));
+  const ansBatch = range(xBatch.length);
+  const ansY = swapAns ? range(yKept.length, xBatch.length) : range(yKept.length, xBatch.length + xKept.length);
+  const dims: DotDimensionNumbers = [[ansY, yKept], [ansBatch, yBatch]];
+  const xContractSortedByY = argsort(yContract).map((i) => xContract[i]!);
+  const outAxes = argsort([...xBatch, ...xKept, ...xContractSortedByY]);
+  let out = dotGeneral.bind1([ct, y as Array], { ...params, dimension_numbers: dims });
+  if (outAxes.some((a, i) => a !== i)) out = transpose.bind1([out], { permutation: outAxes });
+  if (out.dtype !== x.dtype) out = convertElementType.bind1([out], { new_dtype: x.dtype, weak_type: x.weakType });
+  return out;
+}
+
+function transposeRhs(ct: Array, x: Array, y: ShapedArray, params: Params): Array {
+  const [[xContract, yContract], [xBatch, yBatch]] = params.dimension_numbers as DotDimensionNumbers;
+  const swapped: DotDimensionNumbers = [[yContract, xContract], [yBatch, xBatch]];
+  return transposeLhs(ct, y, x, { ...params, dimension_numbers: swapped }, true);
+}

@@ -4,7 +4,12 @@ import { ShapedArray } from '../core/aval.js';
 import { isBool, isComplex, isFloating, isInexact, isInteger, isSignedInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
 import { Primitive, type Params } from '../core/primitive.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
+import type { Array } from '../core/array.js';
+import { UndefinedPrimal } from '../core/primitive.js';
+import { addTangents, constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike, type JvpRule, type TransposeRule } from '../interpreters/ad.js';
+import { convertElementType } from './convert.js';
 import { checkDTypes, naryAval, type DTypeClass } from './rules.js';
+import { broadcastInDim } from './shape.js';
 
 const any: DTypeClass = () => true;
 const numeric: DTypeClass = (d) => !isBool(d);
@@ -47,57 +52,71 @@ export function binary(name: string, dtypes: DTypeClass, typeName: string, lower
 const realOf = (d: DType): DType => (d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d);
 
 // ---- unary ----
-export const neg = unary('neg', numeric, 'number', 'stablehlo.negate');
-export const sign = unary('sign', numeric, 'number', 'stablehlo.sign');
-export const floor = unary('floor', realFloat, 'floating', 'stablehlo.floor');
-export const ceil = unary('ceil', realFloat, 'floating', 'stablehlo.ceil');
-/** rounding_method: 0 away from zero (lax default), 1 to nearest even. */
-export const round = unary('round', realFloat, 'floating', (ctx, [x], p, out) =>
-  ctx.op1(p.rounding_method === 1 ? 'stablehlo.round_nearest_even' : 'stablehlo.round_nearest_afz', [x!], out),
+export const neg = deflinear(unary('neg', numeric, 'number', 'stablehlo.negate'), (ct) => op.neg(ct));
+// stablehlo.sign takes no unsigned integers: sign is then x != 0, as JAX lowers it.
+export const sign = defjvpZero(
+  unary('sign', numeric, 'number', (ctx, [x], _p, out) =>
+    isUnsignedInteger(out.dtype)
+      ? ctx.op1('stablehlo.select', [
+          ctx.op1('stablehlo.compare', [x!, ctx.constant(0, out)], new ShapedArray(out.shape, 'bool'), {
+            comparison_direction: '#stablehlo<comparison_direction EQ>',
+            compare_type: '#stablehlo<comparison_type UNSIGNED>',
+          }),
+          ctx.constant(0, out),
+          ctx.constant(1, out),
+        ], out)
+      : ctx.op1('stablehlo.sign', [x!], out),
+  ),
 );
-export const isFinite = unary('is_finite', realFloat, 'floating', 'stablehlo.is_finite', () => 'bool');
-export const exp = unary('exp', floatOrComplex, 'inexact', 'stablehlo.exponential');
-export const exp2 = unary('exp2', floatOrComplex, 'inexact', (ctx, [x], _p, out) =>
+export const floor = defjvpZero(unary('floor', realFloat, 'floating', 'stablehlo.floor'));
+export const ceil = defjvpZero(unary('ceil', realFloat, 'floating', 'stablehlo.ceil'));
+/** rounding_method: 0 away from zero (lax default), 1 to nearest even. */
+export const round = defjvpZero(unary('round', realFloat, 'floating', (ctx, [x], p, out) =>
+  ctx.op1(p.rounding_method === 1 ? 'stablehlo.round_nearest_even' : 'stablehlo.round_nearest_afz', [x!], out),
+));
+export const isFinite = defjvpZero(unary('is_finite', realFloat, 'floating', 'stablehlo.is_finite', () => 'bool'));
+export const exp = defjvp(unary('exp', floatOrComplex, 'inexact', 'stablehlo.exponential'), (g, _, ans) => op.mul(g, ans));
+export const exp2 = defjvp(unary('exp2', floatOrComplex, 'inexact', (ctx, [x], _p, out) =>
   // exp2(x) = exp(x * ln 2), as JAX lowers it
   ctx.op1('stablehlo.exponential', [ctx.op1('stablehlo.multiply', [x!, ctx.constant(Math.LN2, out)], out)], out),
-);
-export const log = unary('log', floatOrComplex, 'inexact', 'stablehlo.log');
-export const log1p = unary('log1p', floatOrComplex, 'inexact', 'stablehlo.log_plus_one');
-export const expm1 = unary('expm1', floatOrComplex, 'inexact', 'stablehlo.exponential_minus_one');
-export const tanh = unary('tanh', floatOrComplex, 'inexact', 'stablehlo.tanh');
-export const logistic = unary('logistic', floatOrComplex, 'inexact', 'stablehlo.logistic');
-export const sin = unary('sin', floatOrComplex, 'inexact', 'stablehlo.sine');
-export const cos = unary('cos', floatOrComplex, 'inexact', 'stablehlo.cosine');
-export const tan = unary('tan', floatOrComplex, 'inexact', 'chlo.tan');
-export const asin = unary('asin', floatOrComplex, 'inexact', 'chlo.asin');
-export const acos = unary('acos', floatOrComplex, 'inexact', 'chlo.acos');
-export const atan = unary('atan', floatOrComplex, 'inexact', 'chlo.atan');
-export const sinh = unary('sinh', floatOrComplex, 'inexact', 'chlo.sinh');
-export const cosh = unary('cosh', floatOrComplex, 'inexact', 'chlo.cosh');
-export const asinh = unary('asinh', floatOrComplex, 'inexact', 'chlo.asinh');
-export const acosh = unary('acosh', floatOrComplex, 'inexact', 'chlo.acosh');
-export const atanh = unary('atanh', floatOrComplex, 'inexact', 'chlo.atanh');
-export const sqrt = unary('sqrt', floatOrComplex, 'inexact', 'stablehlo.sqrt');
-export const rsqrt = unary('rsqrt', floatOrComplex, 'inexact', 'stablehlo.rsqrt');
-export const cbrt = unary('cbrt', realFloat, 'floating', 'stablehlo.cbrt');
-export const abs = unary('abs', signedOrInexact, 'signed or inexact', 'stablehlo.abs', realOf);
-export const not = unary('not', intOrBool, 'integer or bool', 'stablehlo.not');
-export const erf = unary('erf', realFloat, 'floating', 'chlo.erf');
-export const erfc = unary('erfc', realFloat, 'floating', 'chlo.erfc');
-export const erfInv = unary('erf_inv', realFloat, 'floating', 'chlo.erf_inv');
-export const lgamma = unary('lgamma', realFloat, 'floating', 'chlo.lgamma');
+), (g, [x], ans) => op.mul(constLike(x!, Math.LN2), op.mul(g, ans)));
+export const log = defjvp(unary('log', floatOrComplex, 'inexact', 'stablehlo.log'), (g, [x]) => op.div(g, x!));
+export const log1p = defjvp(unary('log1p', floatOrComplex, 'inexact', 'stablehlo.log_plus_one'), (g, [x]) => op.div(g, op.add(x!, constLike(x!, 1))));
+export const expm1 = defjvp(unary('expm1', floatOrComplex, 'inexact', 'stablehlo.exponential_minus_one'), (g, _, ans) => op.mul(g, op.add(ans, constLike(ans, 1))));
+export const tanh = defjvp(unary('tanh', floatOrComplex, 'inexact', 'stablehlo.tanh'), (g, _, ans) => op.mul(op.add(g, op.mul(g, ans)), op.sub(constLike(ans, 1), ans)));
+export const logistic = defjvp(unary('logistic', floatOrComplex, 'inexact', 'stablehlo.logistic'), (g, _, ans) => op.mul(g, op.mul(ans, op.sub(constLike(ans, 1), ans))));
+export const sin = defjvp(unary('sin', floatOrComplex, 'inexact', 'stablehlo.sine'), (g, [x]) => op.mul(g, op.cos(x!)));
+export const cos = defjvp(unary('cos', floatOrComplex, 'inexact', 'stablehlo.cosine'), (g, [x]) => op.neg(op.mul(g, op.sin(x!))));
+export const tan = defjvp(unary('tan', floatOrComplex, 'inexact', 'chlo.tan'), (g, [x], ans) => op.mul(g, op.add(constLike(x!, 1), op.square(ans))));
+export const asin = defjvp(unary('asin', floatOrComplex, 'inexact', 'chlo.asin'), (g, [x]) => op.mul(g, op.rsqrt(op.sub(constLike(x!, 1), op.square(x!)))));
+export const acos = defjvp(unary('acos', floatOrComplex, 'inexact', 'chlo.acos'), (g, [x]) => op.mul(g, op.neg(op.rsqrt(op.sub(constLike(x!, 1), op.square(x!))))));
+export const atan = defjvp(unary('atan', floatOrComplex, 'inexact', 'chlo.atan'), (g, [x]) => op.div(g, op.add(constLike(x!, 1), op.square(x!))));
+export const sinh = defjvp(unary('sinh', floatOrComplex, 'inexact', 'chlo.sinh'), (g, [x]) => op.mul(g, op.cosh(x!)));
+export const cosh = defjvp(unary('cosh', floatOrComplex, 'inexact', 'chlo.cosh'), (g, [x]) => op.mul(g, op.sinh(x!)));
+export const asinh = defjvp(unary('asinh', floatOrComplex, 'inexact', 'chlo.asinh'), (g, [x]) => op.mul(g, op.rsqrt(op.add(op.square(x!), constLike(x!, 1)))));
+export const acosh = defjvp(unary('acosh', floatOrComplex, 'inexact', 'chlo.acosh'), (g, [x]) => op.mul(g, op.rsqrt(op.sub(op.square(x!), constLike(x!, 1)))));
+export const atanh = defjvp(unary('atanh', floatOrComplex, 'inexact', 'chlo.atanh'), (g, [x]) => op.mul(op.div(constLike(x!, 1), op.add(constLike(x!, 1), x!)), op.div(g, op.sub(constLike(x!, 1), x!))));
+export const sqrt = defjvp(unary('sqrt', floatOrComplex, 'inexact', 'stablehlo.sqrt'), (g, [x], ans) => op.mul(g, op.div(constLike(x!, 0.5), ans)));
+export const rsqrt = defjvp(unary('rsqrt', floatOrComplex, 'inexact', 'stablehlo.rsqrt'), (g, [x], ans) => op.mul(g, op.mul(constLike(x!, -0.5), op.div(ans, x!))));
+export const cbrt = defjvp(unary('cbrt', realFloat, 'floating', 'stablehlo.cbrt'), (g, [x], ans) => op.mul(g, op.mul(constLike(x!, 1 / 3), op.integerPow(ans, -2))));
+export const abs = defjvp(unary('abs', signedOrInexact, 'signed or inexact', 'stablehlo.abs', realOf), absJvp);
+export const not = defjvpZero(unary('not', intOrBool, 'integer or bool', 'stablehlo.not'));
+export const erf = defjvp(unary('erf', realFloat, 'floating', 'chlo.erf'), (g, [x]) => op.mul(constLike(x!, 2 / Math.sqrt(Math.PI)), op.mul(g, op.exp(op.neg(op.square(x!))))));
+export const erfc = defjvp(unary('erfc', realFloat, 'floating', 'chlo.erfc'), (g, [x]) => op.mul(constLike(x!, -2 / Math.sqrt(Math.PI)), op.mul(g, op.exp(op.neg(op.square(x!))))));
+export const erfInv = defjvp(unary('erf_inv', realFloat, 'floating', 'chlo.erf_inv'), (g, [x], ans) => op.mul(constLike(x!, Math.sqrt(Math.PI) / 2), op.mul(g, op.exp(op.square(ans)))));
+export const lgamma = defjvp(unary('lgamma', realFloat, 'floating', 'chlo.lgamma'), (g, [x]) => op.mul(g, op.digamma(x!)));
 export const digamma = unary('digamma', realFloat, 'floating', 'chlo.digamma');
-export const square = unary('square', numeric, 'number', (ctx, [x], _p, out) => ctx.op1('stablehlo.multiply', [x!, x!], out));
-export const real = unary('real', isComplex, 'complex', 'stablehlo.real', realOf);
-export const imag = unary('imag', isComplex, 'complex', 'stablehlo.imag', realOf);
-export const conj = unary('conj', isComplex, 'complex', (ctx, [x], _p, out) => {
+export const square = defjvp(unary('square', numeric, 'number', (ctx, [x], _p, out) => ctx.op1('stablehlo.multiply', [x!, x!], out)), (g, [x]) => op.mul(g, op.mul(constLike(x!, 2), x!)));
+export const real = deflinear(unary('real', isComplex, 'complex', 'stablehlo.real', realOf), (ct) => op.complex(ct, zerosLike(ct.aval)));
+export const imag = deflinear(unary('imag', isComplex, 'complex', 'stablehlo.imag', realOf), (ct) => op.complex(zerosLike(ct.aval), op.neg(ct)));
+export const conj = deflinear(unary('conj', isComplex, 'complex', (ctx, [x], _p, out) => {
   const part = new ShapedArray(out.shape, realOf(out.dtype));
   const re = ctx.op1('stablehlo.real', [x!], part);
   const im = ctx.op1('stablehlo.negate', [ctx.op1('stablehlo.imag', [x!], part)], part);
   return ctx.op1('stablehlo.complex', [re, im], out);
-});
+}), (ct) => op.conj(ct));
 /** x ** y for a static integer y, by repeated squaring (as JAX lowers integer_pow). */
-export const integerPow = new Primitive('integer_pow', {
+export const integerPow = defjvp(new Primitive('integer_pow', {
   abstractEval: ([x], params) => {
     checkDTypes('integer_pow', [x!], numeric, 'number');
     if (!Number.isInteger(params.y)) throw new TypeError(`integer_pow: y must be an integer, got ${String(params.y)}`);
@@ -117,28 +136,28 @@ export const integerPow = new Primitive('integer_pow', {
     const result = acc ?? ctx.constant(1, out!);
     return [y < 0 ? ctx.op1('stablehlo.divide', [ctx.constant(1, out!), result], out!) : result];
   },
-});
+}), integerPowJvp);
 
 // ---- binary ----
-export const add = binary('add', numeric, 'number', 'stablehlo.add');
-export const sub = binary('sub', numeric, 'number', 'stablehlo.subtract');
-export const mul = binary('mul', numeric, 'number', 'stablehlo.multiply');
-export const div = binary('div', numeric, 'number', 'stablehlo.divide');
-export const rem = binary('rem', numeric, 'number', 'stablehlo.remainder');
-export const pow = binary('pow', floatOrComplex, 'inexact', 'stablehlo.power');
-export const max = binary('max', any, 'any', 'stablehlo.maximum');
-export const min = binary('min', any, 'any', 'stablehlo.minimum');
-export const atan2 = binary('atan2', realFloat, 'floating', 'stablehlo.atan2');
-export const and = binary('and', intOrBool, 'integer or bool', 'stablehlo.and');
-export const or = binary('or', intOrBool, 'integer or bool', 'stablehlo.or');
-export const xor = binary('xor', intOrBool, 'integer or bool', 'stablehlo.xor');
-export const shiftLeft = binary('shift_left', isInteger, 'integer', 'stablehlo.shift_left');
-export const shiftRightLogical = binary('shift_right_logical', isInteger, 'integer', 'stablehlo.shift_right_logical');
-export const shiftRightArithmetic = binary('shift_right_arithmetic', isInteger, 'integer', 'stablehlo.shift_right_arithmetic');
+export const add = defrules(binary('add', numeric, 'number', 'stablehlo.add'), { jvp: addJvp, transpose: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? ct! : null] });
+export const sub = defrules(binary('sub', numeric, 'number', 'stablehlo.subtract'), { jvp: subJvp, transpose: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? op.neg(ct!) : null] });
+export const mul = defrules(defjvp(binary('mul', numeric, 'number', 'stablehlo.multiply'), (g, [, y]) => op.mul(g, y!), (g, [x]) => op.mul(x!, g)), { transpose: mulTranspose });
+export const div = defrules(defjvp(binary('div', numeric, 'number', 'stablehlo.divide'), (g, [, y]) => op.div(g, y!), (g, [x, y]) => op.mul(op.mul(op.neg(g), x!), op.integerPow(y!, -2))), { transpose: divTranspose });
+export const rem = defjvp(binary('rem', numeric, 'number', 'stablehlo.remainder'), (g) => g, (g, [x, y]) => op.mul(op.neg(g), op.mul(op.sign(op.div(x!, y!)), op.floor(op.abs(op.div(x!, y!))))));
+export const pow = defjvp(binary('pow', floatOrComplex, 'inexact', 'stablehlo.power'), (g, [x, y]) => op.mul(g, op.mul(y!, op.pow(x!, op.sub(y!, constLike(y!, 1))))), (g, [x], ans) => op.mul(g, op.mul(op.log(replaceZero(x!)), ans)));
+export const max = defjvp(binary('max', any, 'any', 'stablehlo.maximum'), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
+export const min = defjvp(binary('min', any, 'any', 'stablehlo.minimum'), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
+export const atan2 = defjvp(binary('atan2', realFloat, 'floating', 'stablehlo.atan2'), (g, [x, y]) => op.mul(g, op.div(y!, op.add(op.square(x!), op.square(y!)))), (g, [x, y]) => op.mul(g, op.div(op.neg(x!), op.add(op.square(x!), op.square(y!)))));
+export const and = defjvpZero(binary('and', intOrBool, 'integer or bool', 'stablehlo.and'));
+export const or = defjvpZero(binary('or', intOrBool, 'integer or bool', 'stablehlo.or'));
+export const xor = defjvpZero(binary('xor', intOrBool, 'integer or bool', 'stablehlo.xor'));
+export const shiftLeft = defjvpZero(binary('shift_left', isInteger, 'integer', 'stablehlo.shift_left'));
+export const shiftRightLogical = defjvpZero(binary('shift_right_logical', isInteger, 'integer', 'stablehlo.shift_right_logical'));
+export const shiftRightArithmetic = defjvpZero(binary('shift_right_arithmetic', isInteger, 'integer', 'stablehlo.shift_right_arithmetic'));
 export const nextafter = binary('nextafter', realFloat, 'floating', 'chlo.next_after');
-export const complex = binary('complex', (d) => d === 'float32' || d === 'float64', 'float32 or float64', 'stablehlo.complex', (d) =>
+export const complex = defrules(binary('complex', (d) => d === 'float32' || d === 'float64', 'float32 or float64', 'stablehlo.complex', (d) =>
   d === 'float64' ? 'complex128' : 'complex64',
-);
+), { jvp: complexJvp, transpose: ([ct], [x, y]) => [undef(x) ? op.real(ct!) : null, undef(y) ? op.imag(op.neg(ct!)) : null] });
 
 // ---- comparisons ----
 function compareType(d: DType): string {
@@ -157,15 +176,15 @@ function comparison(name: string, direction: string, dtypes: DTypeClass = any): 
   );
 }
 const ordered: DTypeClass = (d) => !isComplex(d);
-export const eq = comparison('eq', 'EQ');
-export const ne = comparison('ne', 'NE');
-export const lt = comparison('lt', 'LT', ordered);
-export const le = comparison('le', 'LE', ordered);
-export const gt = comparison('gt', 'GT', ordered);
-export const ge = comparison('ge', 'GE', ordered);
+export const eq = defjvpZero(comparison('eq', 'EQ'));
+export const ne = defjvpZero(comparison('ne', 'NE'));
+export const lt = defjvpZero(comparison('lt', 'LT', ordered));
+export const le = defjvpZero(comparison('le', 'LE', ordered));
+export const gt = defjvpZero(comparison('gt', 'GT', ordered));
+export const ge = defjvpZero(comparison('ge', 'GE', ordered));
 
 /** select_n(which, *cases): cases[which]; `which` is bool (2 cases) or int32. */
-export const selectN = new Primitive('select_n', {
+export const selectN = defrules(new Primitive('select_n', {
   abstractEval: ([which, ...cases]) => {
     if (cases.length === 0) throw new TypeError('select_n: expected at least one case');
     const out = naryAval('select_n', cases);
@@ -194,10 +213,10 @@ export const selectN = new Primitive('select_n', {
     }
     return [acc];
   },
-});
+}), { jvp: selectJvp, transpose: selectTranspose });
 
 /** clamp(min, x, max) */
-export const clamp = new Primitive('clamp', {
+export const clamp = defjvp(new Primitive('clamp', {
   abstractEval: ([lo, x, hi]) => {
     for (const bound of [lo!, hi!]) {
       if (bound.dtype !== x!.dtype) throw new TypeError(`lax.clamp requires arguments to have the same dtypes, got ${lo!.dtype}, ${x!.dtype}, ${hi!.dtype}.`);
@@ -208,5 +227,124 @@ export const clamp = new Primitive('clamp', {
     return [x!];
   },
   lower: (ctx, args, _p, [out]) => [ctx.op1('stablehlo.clamp', args, out!)],
-});
+}), clampMinJvp, clampOperandJvp, clampMaxJvp);
+
+
+// ---- differentiation rules (JAX's, jax/_src/lax/lax.py); they run only when a rule is applied ----
+
+const op = {
+  add: (a: Array, b: Array): Array => add.bind1([a, b]),
+  sub: (a: Array, b: Array): Array => sub.bind1([a, b]),
+  mul: (a: Array, b: Array): Array => mul.bind1([a, b]),
+  div: (a: Array, b: Array): Array => div.bind1([a, b]),
+  pow: (a: Array, b: Array): Array => pow.bind1([a, b]),
+  neg: (a: Array): Array => neg.bind1([a]),
+  sign: (a: Array): Array => sign.bind1([a]),
+  floor: (a: Array): Array => floor.bind1([a]),
+  abs: (a: Array): Array => abs.bind1([a]),
+  exp: (a: Array): Array => exp.bind1([a]),
+  log: (a: Array): Array => log.bind1([a]),
+  sin: (a: Array): Array => sin.bind1([a]),
+  cos: (a: Array): Array => cos.bind1([a]),
+  sinh: (a: Array): Array => sinh.bind1([a]),
+  cosh: (a: Array): Array => cosh.bind1([a]),
+  rsqrt: (a: Array): Array => rsqrt.bind1([a]),
+  square: (a: Array): Array => square.bind1([a]),
+  digamma: (a: Array): Array => digamma.bind1([a]),
+  real: (a: Array): Array => real.bind1([a]),
+  imag: (a: Array): Array => imag.bind1([a]),
+  conj: (a: Array): Array => conj.bind1([a]),
+  complex: (re: Array, im: Array): Array => complex.bind1([re, im]),
+  integerPow: (a: Array, y: number): Array => integerPow.bind1([a], { y }),
+  eq: (a: Array, b: Array): Array => eq.bind1([a, b]),
+  gt: (a: Array, b: Array): Array => gt.bind1([a, b]),
+  ge: (a: Array, b: Array): Array => ge.bind1([a, b]),
+  lt: (a: Array, b: Array): Array => lt.bind1([a, b]),
+  and: (a: Array, b: Array): Array => and.bind1([a, b]),
+  /** pred ? onTrue : onFalse */
+  select: (pred: Array, onTrue: Array, onFalse: Array): Array => selectN.bind1([pred, onFalse, onTrue]),
+};
+
+function undef(x: Array | UndefinedPrimal | undefined): boolean {
+  return x instanceof UndefinedPrimal;
+}
+
+/** x with its zeros replaced by ones (keeps log and division finite where the other factor is 0). */
+function replaceZero(x: Array): Array {
+  return op.select(op.eq(x, constLike(x, 0)), constLike(x, 1), x);
+}
+
+/** max/min ties split the tangent: 1 where x is the result, halved where y is too. */
+function balancedEq(x: Array, z: Array, y: Array): Array {
+  return op.div(op.select(op.eq(x, z), constLike(z, 1), constLike(z, 0)), op.select(op.eq(y, z), constLike(z, 2), constLike(z, 1)));
+}
+
+/** A scalar bound or case broadcast to `like`'s shape. */
+function broadcastLike(x: Array, like: Array): Array {
+  return x.ndim === like.ndim ? x : broadcastInDim.bind1([x], { shape: like.shape, broadcast_dimensions: [] });
+}
+
+function absJvp(g: Array, [x]: Array[], ans: Array): Array {
+  if (!isComplex(x!.dtype)) return op.select(op.ge(x!, constLike(x!, 0)), g, op.neg(g));
+  const ansC = convertElementType.bind1([ans], { new_dtype: x!.dtype, weak_type: ans.weakType });
+  return op.real(op.mul(g, op.div(op.conj(x!), replaceZero(ansC))));
+}
+
+function integerPowJvp(g: Array, [x]: Array[], _ans: Array, params: Params): Array {
+  const y = params.y as number;
+  if (y === 0) return zerosLike(g.aval);
+  if (y === 1) return g;
+  return op.mul(g, op.mul(constLike(x!, y), y === 2 ? x! : op.integerPow(x!, y - 1)));
+}
+
+function addJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return [[add.bind1([x!, y!])], [addTangents(tx ?? null, ty ?? null)]];
+}
+
+function subJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const t = tx && ty ? op.sub(tx, ty) : tx ? tx : ty ? op.neg(ty) : null;
+  return [[sub.bind1([x!, y!])], [t]];
+}
+
+function mulTranspose(...[[ct], [x, y]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  if (undef(x) && undef(y)) throw new Error('jaxts internal error: mul of two linear values cannot be transposed');
+  return undef(x) ? [op.mul(ct!, y as Array), null] : [null, op.mul(x as Array, ct!)];
+}
+
+function divTranspose(...[[ct], [x, y]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  if (undef(y)) throw new Error("jaxts internal error: nonlinear div can't be transposed");
+  return [op.div(ct!, y as Array), null];
+}
+
+function complexJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const t = tx || ty ? op.complex(tx ?? zerosLike(x!.aval), ty ?? zerosLike(y!.aval)) : null;
+  return [[complex.bind1([x!, y!])], [t]];
+}
+
+/** select_n is not differentiated in `which`; a zero case tangent is instantiated only if another is not zero. */
+function selectJvp(...[[which, ...cases], [, ...tangents]]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const out = selectN.bind1([which!, ...cases]);
+  const some = tangents.find((t) => t);
+  if (!some) return [[out], [null]];
+  const zeros = zerosLike(some.aval);
+  return [[out], [selectN.bind1([which!, ...tangents.map((t) => t ?? zeros)])]];
+}
+
+function selectTranspose(...[[ct], [which, ...cases]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const zeros = zerosLike(ct!.aval);
+  return [null, ...cases.map((c, i) => (undef(c) ? selectN.bind1([which as Array, ...cases.map((_, j) => (j === i ? ct! : zeros))]) : null))];
+}
+
+function clampMinJvp(g: Array, [lo, x, hi]: Array[]): Array {
+  const [l, h] = [broadcastLike(lo!, x!), broadcastLike(hi!, x!)];
+  return op.select(op.and(op.gt(l, x!), op.lt(l, h)), broadcastLike(g, x!), zerosLike(x!.aval));
+}
+
+function clampOperandJvp(g: Array, [lo, x, hi]: Array[]): Array {
+  return op.select(op.and(op.gt(x!, broadcastLike(lo!, x!)), op.lt(x!, broadcastLike(hi!, x!))), g, zerosLike(g.aval));
+}
+
+function clampMaxJvp(g: Array, [, x, hi]: Array[]): Array {
+  return op.select(op.lt(broadcastLike(hi!, x!), x!), broadcastLike(g, x!), zerosLike(x!.aval));
+}
 

@@ -8,3 +8,4 @@ export * from './slicing.js';
 export * from './sorting.js';
 export * from './cumulative.js';
 export * from './windowed.js';
+export * from './stop_gradient.js';

@@ -1,7 +1,12 @@
 // Reductions over axes: sum, prod, max, min, and, or, xor; argmax and argmin.
 import { ShapedArray } from '../core/aval.js';
-import { finfo, iinfo, isBool, isFloating, isInexact, isInteger, isSignedInteger, type DType } from '../core/dtypes.js';
-import { Primitive } from '../core/primitive.js';
+import { finfo, iinfo, isBool, isFloating, isInexact, isInteger, isSignedInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
+import type { Array } from '../core/array.js';
+import { Primitive, type Params } from '../core/primitive.js';
+import { constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike } from '../interpreters/ad.js';
+import { and, div, eq, mul, selectN } from './elementwise.js';
+import { convertElementType } from './convert.js';
+import { broadcastInDim } from './shape.js';
 import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
 import { checkAxes, checkDTypes, type DTypeClass } from './rules.js';
 
@@ -11,13 +16,15 @@ function reducedAval(op: string, x: ShapedArray, axes: number[], dtype = x.dtype
 }
 
 /** The identity of a monoid in `dtype`. */
-function identity(kind: string, dtype: DType): number | boolean {
+function identity(kind: string, dtype: DType): number | boolean | bigint {
+  // Integer bounds as bigints: 64-bit ones are not exact as JS numbers.
+  const bound = (which: 'min' | 'max') => BigInt(iinfo(dtype)[which]);
   switch (kind) {
     case 'sum': case 'or': case 'xor': return dtype === 'bool' ? false : 0;
     case 'prod': return dtype === 'bool' ? true : 1;
-    case 'and': return dtype === 'bool' ? true : -1;
-    case 'max': return isBool(dtype) ? false : isInteger(dtype) ? Number(iinfo(dtype).min) : -Infinity;
-    case 'min': return isBool(dtype) ? true : isInteger(dtype) ? Number(iinfo(dtype).max) : Infinity;
+    case 'and': return dtype === 'bool' ? true : isUnsignedInteger(dtype) ? bound('max') : -1; // all bits set
+    case 'max': return isBool(dtype) ? false : isInteger(dtype) ? bound('min') : -Infinity;
+    case 'min': return isBool(dtype) ? true : isInteger(dtype) ? bound('max') : Infinity;
   }
   throw new Error(`unknown reduction ${kind}`);
 }
@@ -35,10 +42,12 @@ function lowerReduce(ctx: LoweringContext, x: Value, axes: number[], out: Shaped
 }
 
 function reduction(kind: string, dtypes: DTypeClass, typeName: string): Primitive {
+  const bitwise = kind === 'and' || kind === 'or' || kind === 'xor';
   return new Primitive(`reduce_${kind}`, {
     abstractEval: ([x], params) => {
       checkDTypes(`reduce_${kind}`, [x!], dtypes, typeName);
-      return [reducedAval(`reduce_${kind}`, x!, params.axes as number[])];
+      const out = reducedAval(`reduce_${kind}`, x!, params.axes as number[]);
+      return [bitwise ? out.withWeakType(false) : out]; // JAX's logical reductions drop the weak type
     },
     lower: (ctx, [x], params, [out]) => [lowerReduce(ctx, x!, params.axes as number[], out!, kind)],
   });
@@ -46,13 +55,13 @@ function reduction(kind: string, dtypes: DTypeClass, typeName: string): Primitiv
 
 const any: DTypeClass = () => true;
 const intOrBool: DTypeClass = (d) => isInteger(d) || isBool(d);
-export const reduceSum = reduction('sum', (d) => !isBool(d), 'number');
-export const reduceProd = reduction('prod', (d) => !isBool(d), 'number');
-export const reduceMax = reduction('max', any, 'any');
-export const reduceMin = reduction('min', any, 'any');
-export const reduceAnd = reduction('and', intOrBool, 'integer or bool');
-export const reduceOr = reduction('or', intOrBool, 'integer or bool');
-export const reduceXor = reduction('xor', intOrBool, 'integer or bool');
+export const reduceSum = deflinear(reduction('sum', (d) => !isBool(d), 'number'), (ct, x, params) => expandReduced(ct, x.aval, params));
+export const reduceProd = defrules(reduction('prod', (d) => !isBool(d), 'number'), { jvp: reduceProdJvp });
+export const reduceMax = defjvp(reduction('max', any, 'any'), chooserJvp);
+export const reduceMin = defjvp(reduction('min', any, 'any'), chooserJvp);
+export const reduceAnd = defjvpZero(reduction('and', intOrBool, 'integer or bool'));
+export const reduceOr = defjvpZero(reduction('or', intOrBool, 'integer or bool'));
+export const reduceXor = defjvpZero(reduction('xor', intOrBool, 'integer or bool'));
 
 /** argmax/argmin[axes=(axis,), index_dtype]: first index of the extreme value; NaN wins, as in JAX. */
 function argReduction(kind: 'max' | 'min'): Primitive {
@@ -96,7 +105,42 @@ function argReduction(kind: 'max' | 'min'): Primitive {
     },
   });
 }
-export const argmax = argReduction('max');
-export const argmin = argReduction('min');
+export const argmax = defjvpZero(argReduction('max'));
+export const argmin = defjvpZero(argReduction('min'));
 
 export { finfo };
+
+// ---- differentiation rules ----
+
+/** A reduced value broadcast back over the reduced axes of `aval` (reduce_sum's transpose). */
+function expandReduced(v: Array, aval: ShapedArray, params: Params): Array {
+  const axes = params.axes as number[];
+  const kept = aval.shape.map((_, i) => i).filter((i) => !axes.includes(i));
+  return broadcastInDim.bind1([v], { shape: [...aval.shape], broadcast_dimensions: kept });
+}
+
+/** reduce_max/min: the tangent is shared equally among the tied extrema (JAX's _reduce_chooser_jvp_rule). */
+function chooserJvp(g: Array, [x]: Array[], ans: Array, params: Params): Array {
+  const where = convertElementType.bind1([eq.bind1([x!, expandReduced(ans, x!.aval, params)])], { new_dtype: g.dtype, weak_type: false });
+  const counts = reduceSum.bind1([where], params);
+  return div.bind1([reduceSum.bind1([mul.bind1([g, where])], params), counts]);
+}
+
+/**
+ * reduce_prod: d(prod)/dx_i is the product of the other elements. It is computed without
+ * dividing by zero: with no zero it is prod/x_i; with one zero it is the product of the
+ * nonzeros at the zero and 0 elsewhere; with more zeros it is 0. (JAX multiplies halves in a
+ * tree instead; the first derivative is the same, higher ones at zeros may differ.)
+ */
+function reduceProdJvp(...[[x], [t], params]: Parameters<NonNullable<Primitive['rules']['jvp']>>): ReturnType<NonNullable<Primitive['rules']['jvp']>> {
+  const ans = reduceProd.bind1([x!], params);
+  if (!t) return [[ans], [null]];
+  const isZero = eq.bind1([x!, constLike(x!, 0)]);
+  const nonzero = selectN.bind1([isZero, x!, constLike(x!, 1)]);
+  const prodNonzero = expandReduced(reduceProd.bind1([nonzero], params), x!.aval, params);
+  const zeros = expandReduced(reduceSum.bind1([convertElementType.bind1([isZero], { new_dtype: x!.dtype, weak_type: false })], params), x!.aval, params);
+  const oneZeroHere = and.bind1([eq.bind1([zeros, constLike(x!, 1)]), isZero]);
+  const withZeros = selectN.bind1([oneZeroHere, zerosLike(x!.aval), prodNonzero]);
+  const others = selectN.bind1([eq.bind1([zeros, constLike(x!, 0)]), withZeros, div.bind1([prodNonzero, nonzero])]);
+  return [[ans], [reduceSum.bind1([mul.bind1([t, others])], params)]];
+}

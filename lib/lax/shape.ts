@@ -1,11 +1,14 @@
 // Shape primitives: broadcast_in_dim, reshape, transpose, squeeze, rev.
-import { ShapedArray, shapeStr } from '../core/aval.js';
-import { Primitive } from '../core/primitive.js';
+import type { Array } from '../core/array.js';
+import { ShapedArray, sameShape, shapeStr } from '../core/aval.js';
+import { Primitive, type Params, type UndefinedPrimal } from '../core/primitive.js';
+import { deflinear } from '../interpreters/ad.js';
 import { i64Array } from '../lowering/context.js';
+import { reduceSum } from './reduce.js';
 import { checkAxes } from './rules.js';
 
 /** broadcast_in_dim[shape, broadcast_dimensions] */
-export const broadcastInDim = new Primitive('broadcast_in_dim', {
+export const broadcastInDim = deflinear(new Primitive('broadcast_in_dim', {
   abstractEval: ([x], params) => {
     const shape = params.shape as number[];
     const dims = params.broadcast_dimensions as number[];
@@ -24,10 +27,10 @@ export const broadcastInDim = new Primitive('broadcast_in_dim', {
   lower: (ctx, [x], params, [out]) => [
     ctx.op1('stablehlo.broadcast_in_dim', [x!], out!, { broadcast_dimensions: i64Array(params.broadcast_dimensions as number[]) }),
   ],
-});
+}), broadcastTranspose);
 
 /** reshape[new_sizes] */
-export const reshape = new Primitive('reshape', {
+export const reshape = deflinear(new Primitive('reshape', {
   abstractEval: ([x], params) => {
     const shape = params.new_sizes as number[];
     const size = shape.reduce((a, b) => a * b, 1);
@@ -37,10 +40,10 @@ export const reshape = new Primitive('reshape', {
     return [new ShapedArray(shape, x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
-});
+}), (ct, x) => reshapeTo(ct, x));
 
 /** transpose[permutation] */
-export const transpose = new Primitive('transpose', {
+export const transpose: Primitive = deflinear(new Primitive('transpose', {
   abstractEval: ([x], params) => {
     const perm = params.permutation as number[];
     if (perm.length !== x!.ndim) throw new TypeError(`transpose permutation ${shapeStr(perm)} does not match operand rank ${x!.ndim}`);
@@ -48,10 +51,13 @@ export const transpose = new Primitive('transpose', {
     return [new ShapedArray(perm.map((p) => x!.shape[p]!), x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.transpose', [x!], out!, { permutation: i64Array(params.permutation as number[]) })],
+}), (ct, _x, params) => {
+  const perm = params.permutation as number[];
+  return transpose.bind1([ct], { permutation: perm.map((_, i) => perm.indexOf(i)) });
 });
 
 /** squeeze[dimensions]: removes size-1 dimensions. */
-export const squeeze = new Primitive('squeeze', {
+export const squeeze = deflinear(new Primitive('squeeze', {
   abstractEval: ([x], params) => {
     const dims = params.dimensions as number[];
     checkAxes('squeeze', dims, x!.ndim);
@@ -61,13 +67,27 @@ export const squeeze = new Primitive('squeeze', {
     return [new ShapedArray(x!.shape.filter((_, i) => !dims.includes(i)), x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
-});
+}), (ct, x) => reshapeTo(ct, x));
 
 /** rev[dimensions]: reverses the order of elements along dimensions. */
-export const rev = new Primitive('rev', {
+export const rev: Primitive = deflinear(new Primitive('rev', {
   abstractEval: ([x], params) => {
     checkAxes('rev', params.dimensions as number[], x!.ndim);
     return [x!];
   },
   lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.reverse', [x!], out!, { dimensions: i64Array(params.dimensions as number[]) })],
-});
+}), (ct, _x, params) => rev.bind1([ct], params));
+
+// ---- transpose rules ----
+
+function reshapeTo(ct: Array, x: Array | UndefinedPrimal): Array {
+  return sameShape(ct.shape, x.aval.shape) ? ct : reshape.bind1([ct], { new_sizes: [...x.aval.shape] });
+}
+
+/** Sums the cotangent over the broadcast dimensions and over the operand's size-1 dimensions. */
+function broadcastTranspose(ct: Array, x: Array | UndefinedPrimal, params: Params): Array {
+  const shape = x.aval.shape;
+  const dims = (params.broadcast_dimensions as number[]).filter((_, i) => shape[i] !== 1);
+  const axes = ct.shape.map((_, i) => i).filter((i) => !dims.includes(i));
+  return reshapeTo(axes.length ? reduceSum.bind1([ct], { axes }) : ct, x);
+}

@@ -25,8 +25,9 @@ class ModuleBuilder {
   private readonly used = new Set<string>(['main']);
 
   addFunction = (name: string, text: (symbol: string) => string): string => {
-    let symbol = name.replace(/[^A-Za-z0-9_]/g, '_');
-    for (let i = 1; this.used.has(symbol); i++) symbol = `${name}_${i}`;
+    const base = name.replace(/[^A-Za-z0-9_]/g, '_');
+    let symbol = base;
+    for (let i = 1; this.used.has(symbol); i++) symbol = `${base}_${i}`;
     this.used.add(symbol);
     this.functions.push(text(symbol));
     return symbol;

@@ -97,7 +97,7 @@ export function promoteArgs(op: string, args: ArrayLike[], toDType?: (d: DType) 
   const arrays = args.map((a) => asarray(a));
   const { dtype, weak } = resultType(...arrays.map((a) => ({ dtype: a.dtype, weakType: a.weakType })));
   const target = toDType ? toDType(dtype) : dtype;
-  const keepWeak = weak && target === dtype;
+  const keepWeak = weak && target !== 'bool'; // jnp.sin(2) is a weak float, as in JAX
   const shape = broadcastShapes(op, ...arrays.map((a) => a.shape));
   return arrays.map((a) => broadcastTo(convertTo(a, target, keepWeak), shape, op));
 }

@@ -10,12 +10,12 @@ export * from './ufuncs.js';
 export * from './reductions.js';
 export * from './shape.js';
 export * from './linalg.js';
-export * from './einsum.js';
-export * from './statistics.js';
-export * from './mathematical.js';
-export * from './sorting.js';
-export * from './structure.js';
 export * from './indexing.js';
+export * from './structure.js';
+export * from './sorting.js';
+export * from './mathematical.js';
+export * from './statistics.js';
+export * from './einsum.js';
 
 import { dtypes, resultType as resultTypeWithWeak, type DTypeOperand, type DType } from '../core/dtypes.js';
 /** jnp.result_type: the dtype NumPy-style promotion gives these operands. */

@@ -15,9 +15,17 @@ function unaryUfunc(op: string, primitive: Primitive, toDType?: (d: DType) => DT
   return (x: ArrayLike): Array => primitive.bind1(promoteArgs(op, [x], toDType));
 }
 
-export const add = binaryUfunc('add', lax.add);
+/** Booleans add as logical or and multiply as logical and, as in NumPy and JAX. */
+function boolAware(op: string, numeric: Primitive, logical: Primitive) {
+  return (x: ArrayLike, y: ArrayLike): Array => {
+    const args = promoteArgs(op, [x, y]);
+    return (isBool(args[0]!.dtype) ? logical : numeric).bind1(args);
+  };
+}
+
+export const add = boolAware('add', lax.add, lax.or);
 export const subtract = binaryUfunc('subtract', lax.sub);
-export const multiply = binaryUfunc('multiply', lax.mul);
+export const multiply = boolAware('multiply', lax.mul, lax.and);
 export const divide = binaryUfunc('divide', lax.div, toInexact);
 export const trueDivide = divide;
 export const maximum = binaryUfunc('maximum', lax.max);
@@ -50,7 +58,15 @@ export const pow = power;
 /** Floor division, rounding toward -inf as NumPy does. */
 export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
   const [a, b] = promoteArgs('floor_divide', [x, y]);
-  if (isFloating(a!.dtype)) return lax.floor.bind1([lax.div.bind1([a!, b!])]);
+  if (isFloating(a!.dtype)) {
+    // JAX's float divmod: (x - fmod(x, y)) / y, corrected toward -inf, then rounded; floor(1 / 0.1) is 9
+    const mod = lax.rem.bind1([a!, b!]);
+    const div = lax.div.bind1([lax.sub.bind1([a!, mod]), b!]);
+    const zero = promoteArgs('floor_divide', [0, mod])[0]!;
+    const fix = lax.and.bind1([lax.ne.bind1([mod, zero]), lax.ne.bind1([lax.sign.bind1([b!]), lax.sign.bind1([mod])])]);
+    const one = promoteArgs('floor_divide', [1, div])[0]!;
+    return lax.round.bind1([lax.selectN.bind1([fix, div, lax.sub.bind1([div, one])])], { rounding_method: 0 });
+  }
   if (isUnsignedInteger(a!.dtype)) return lax.div.bind1([a!, b!]);
   if (isComplex(a!.dtype)) throw new TypeError('floor_divide does not support complex dtypes');
   // truncated quotient, minus one where the signs differ and the division is inexact
@@ -116,7 +132,9 @@ export const logaddexp = (x: ArrayLike, y: ArrayLike): Array => {
   const [a, b] = promoteArgs('logaddexp', [x, y], toInexact);
   const amax = lax.max.bind1([a!, b!]);
   const delta = lax.sub.bind1([a!, b!]);
-  return lax.add.bind1([amax, lax.log1p.bind1([lax.exp.bind1([lax.neg.bind1([lax.abs.bind1([delta])])])])]);
+  const stable = lax.add.bind1([amax, lax.log1p.bind1([lax.exp.bind1([lax.neg.bind1([lax.abs.bind1([delta])])])])]);
+  // delta is NaN for NaN inputs and for infinities of the same sign: a + b is then right (inf + inf = inf)
+  return lax.selectN.bind1([lax.ne.bind1([delta, delta]), stable, lax.add.bind1([a!, b!])]);
 };
 
 /** where(condition, x, y) */

@@ -20,11 +20,11 @@ test('makeJaxpr of the seed program reads like JAX', () => {
     [
       '{ lambda ; a:f32[3,4] b:f32[4] c:f32[4,2] d:f32[2] e:f32[5,3] f:f32[5,2]. let',
       '    g:f32[5,4] = dot_general[dimension_numbers=(((1,), (0,)), ((), ())) preferred_element_type=None] e a',
-      '    h:f32[5,4] = broadcast_in_dim[shape=(5, 4) broadcast_dimensions=(1,)] b',
+      '    h:f32[5,4] = broadcast_in_dim[broadcast_dimensions=(1,) shape=(5, 4)] b',
       '    i:f32[5,4] = add g h',
       '    j:f32[5,4] = tanh i',
       '    k:f32[5,2] = dot_general[dimension_numbers=(((1,), (0,)), ((), ())) preferred_element_type=None] j c',
-      '    l:f32[5,2] = broadcast_in_dim[shape=(5, 2) broadcast_dimensions=(1,)] d',
+      '    l:f32[5,2] = broadcast_in_dim[broadcast_dimensions=(1,) shape=(5, 2)] d',
       '    m:f32[5,2] = add k l',
       '    n:f32[5,2] = tanh m',
       '    o:f32[5,2] = sub m f',
@@ -38,8 +38,8 @@ test('makeJaxpr of the seed program reads like JAX', () => {
 test('JS scalars become literals with their weak type resolved', () => {
   const text = makeJaxpr((x: Array) => x.mul(2).add(0.5))(jnp.zeros([3], { dtype: 'float32' })).toString();
   expect(text).toContain('mul');
-  expect(text).toMatch(/broadcast_in_dim\[shape=\(3,\) broadcast_dimensions=\(\)\] 2\.0:f32\[\]/);
-  expect(text).toMatch(/broadcast_in_dim\[shape=\(3,\) broadcast_dimensions=\(\)\] 0\.5:f32\[\]/);
+  expect(text).toMatch(/broadcast_in_dim\[broadcast_dimensions=\(\) shape=\(3,\)\] 2\.0:f32\[\]/);
+  expect(text).toMatch(/broadcast_in_dim\[broadcast_dimensions=\(\) shape=\(3,\)\] 0\.5:f32\[\]/);
 });
 
 test('evalShape gives shapes, dtypes and weak types without running', () => {

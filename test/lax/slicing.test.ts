@@ -107,7 +107,7 @@ test.each<DType>(['int32', 'uint8', 'float32', 'bfloat16', 'float16', 'bool'])('
 test('jaxprs print dimension numbers and modes as JAX does', () => {
   const text = makeJaxpr((a: Array) => a.slice(jnp.array([2, 0])))(jnp.arange(6)).toString();
   expect(text).toContain(
-    'gather[dimension_numbers=GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=()) slice_sizes=(1,)',
+    'gather[dimension_numbers=GatherDimensionNumbers(offset_dims=(), collapsed_slice_dims=(0,), start_index_map=(0,), operand_batching_dims=(), start_indices_batching_dims=()) fill_value=None indices_are_sorted=False mode=promise_in_bounds slice_sizes=(1,) unique_indices=False]',
   );
   expect(makeJaxpr((a: Array) => a.at(jnp.array([2, 0])).add(1))(jnp.arange(6)).toString()).toContain(
     'scatter-add[dimension_numbers=ScatterDimensionNumbers(update_window_dims=(), inserted_window_dims=(0,), scatter_dims_to_operand_dims=(0,), operand_batching_dims=(), scatter_indices_batching_dims=())',

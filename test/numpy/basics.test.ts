@@ -160,3 +160,30 @@ test('max and min propagate NaN as JAX does (XLA fast min/max is off)', () => {
   expect(list(jnp.maximum(jnp.array([1, NaN], { dtype: 'float32' }), 0))).toEqual([1, NaN]);
   expect(Number.isNaN(jnp.min(x).item() as number)).toBe(true);
 });
+
+describe('JAX corner cases', () => {
+  test('logaddexp of equal infinities, float floor division, boolean arithmetic', () => {
+    expect(jnp.logaddexp(Infinity, Infinity).item()).toBe(Infinity);
+    expect(jnp.logaddexp(-Infinity, -Infinity).item()).toBe(-Infinity);
+    expect(jnp.floorDivide(jnp.array([1, -1], { dtype: 'float32' }), 0.1).tolistSync()).toEqual([9, -10]); // as NumPy's divmod
+    expect(list(jnp.add(jnp.array([true, false]), jnp.array([true, false])))).toEqual([true, false]);
+    expect(list(jnp.multiply(jnp.array([true, false]), jnp.array([true, true])))).toEqual([true, false]);
+  });
+
+  test('weak scalars: unary math keeps the weak type; large numbers are floats', () => {
+    expect(jnp.sin(2).weakType).toBe(true);
+    expect(jnp.sin(2).dtype).toBe('float32');
+    expect(jnp.asarray(3.4e38).dtype).toBe('float32');
+    expect(jnp.asarray(3.4e38).item()).toBeCloseTo(3.4e38, -32);
+    expect(jnp.asarray(2 ** 31 - 1).dtype).toBe('int32');
+  });
+
+  test('unsigned sign, unsigned and 64-bit reductions', () => {
+    expect(list(jnp.sign(jnp.array([0, 3, 255], { dtype: 'uint8' })))).toEqual([0, 1, 1]);
+    expect(jnp.all(jnp.array([3, 1], { dtype: 'uint8' })).item()).toBe(true);
+    config.with({ enableX64: true }, () => {
+      expect(jnp.min(jnp.array([5, -3, 7], { dtype: 'int64' })).item()).toBe(-3n);
+      expect(jnp.argmin(jnp.array([5, -3, 7], { dtype: 'int64' })).item()).toBe(1n);
+    });
+  });
+});

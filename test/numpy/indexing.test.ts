@@ -52,11 +52,11 @@ describe('basic indexing: integers, ranges, null, ellipsis', () => {
 
   test('basic indices lower to slice, rev, squeeze and broadcast_in_dim, as in JAX', () => {
     const text = makeJaxpr((a: Array) => a.slice(null, 1, [null, null, -2]))(x).toString();
-    // JAX 0.10.2's jaxpr for x[None, 1, ::-2]
-    expect(text).toContain('slice[start_indices=(1, 0, 0) limit_indices=(2, 3, 4) strides=(1, 2, 1)]');
+    // JAX 0.10.2's jaxpr for x[None, 1, ::-2] (params sorted by name, as JAX prints them)
+    expect(text).toContain('slice[limit_indices=(2, 3, 4) start_indices=(1, 0, 0) strides=(1, 2, 1)]');
     expect(text).toContain('rev[dimensions=(1,)]');
     expect(text).toContain('squeeze[dimensions=(0,)]');
-    expect(text).toContain('broadcast_in_dim[shape=(1, 2, 4) broadcast_dimensions=(1, 2)]');
+    expect(text).toContain('broadcast_in_dim[broadcast_dimensions=(1, 2) shape=(1, 2, 4)]');
     expect(text).not.toContain('gather');
     // a 0-d integer Array index is a dynamic_slice, an array index a gather
     expect(makeJaxpr((a: Array, i: Array) => a.slice(i))(v, jnp.asarray(2, 'int32')).toString()).toContain('dynamic_slice[slice_sizes=(1,)]');
