@@ -88,6 +88,11 @@ export function canonicalizeDType(d: DType): DType {
 }
 
 export const defaultIntDType = (): DType => (config.enableX64 ? 'int64' : 'int32');
+/** JAX's to_inexact_dtype: integers and bools up to 32 bits become float32 (even with x64), 64-bit ones float64. */
+export function toInexactDType(d: DType): DType {
+  if (isInexact(d)) return d;
+  return d === 'int64' || d === 'uint64' ? canonicalizeDType('float64') : 'float32';
+}
 export const defaultUIntDType = (): DType => (config.enableX64 ? 'uint64' : 'uint32');
 export const defaultFloatDType = (): DType => (config.enableX64 ? 'float64' : 'float32');
 export const defaultComplexDType = (): DType => (config.enableX64 ? 'complex128' : 'complex64');

@@ -19,7 +19,7 @@ export function full(shape: number | readonly number[], fillValue: ArrayLike, op
   const s = shapeOf('full', shape);
   let value = asarray(fillValue);
   const dtype = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'full')) : value.weakType ? resultType({ dtype: value.dtype, weakType: true }).dtype : value.dtype;
-  value = convertTo(value, dtype, false);
+  value = convertTo(value, dtype, !options.dtype && value.weakType); // jnp.full(s, 0.5) is weakly typed, as in JAX
   return lax.broadcastInDim.bind1([value], { shape: s, broadcast_dimensions: value.shape.map((_, i) => i + s.length - value.ndim) });
 }
 
@@ -54,7 +54,8 @@ export function arange(start: number, stop?: number | DTypeOption, step?: number
 }
 
 /** linspace(start, stop, num = 50, { endpoint, dtype }) */
-export function linspace(start: number, stop: number, num = 50, options: DTypeOption & { endpoint?: boolean } = {}): Array {
+export function linspace(start: number, stop: number, num: number | (DTypeOption & { num?: number; endpoint?: boolean }) = 50, options: DTypeOption & { endpoint?: boolean } = {}): Array {
+  if (typeof num === 'object') [options, num] = [num, num.num ?? 50];
   const dtype = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'linspace')) : defaultFloatDType();
   const endpoint = options.endpoint ?? true;
   const div = endpoint ? num - 1 : num;
@@ -72,7 +73,9 @@ export function linspace(start: number, stop: number, num = 50, options: DTypeOp
 }
 
 /** eye(N, M = N, k = 0, { dtype }) */
-export function eye(n: number, m?: number, k = 0, options: DTypeOption = {}): Array {
+export function eye(n: number, m?: number | null | (DTypeOption & { M?: number; k?: number }), k: number | (DTypeOption & { k?: number }) = 0, options: DTypeOption = {}): Array {
+  if (m !== null && typeof m === 'object') [options, k, m] = [m, m.k ?? 0, m.M];
+  if (typeof k === 'object') [options, k] = [k, k.k ?? 0];
   const cols = m ?? n;
   const dtype = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'eye')) : defaultFloatDType();
   const rows = lax.iota.bind1([], { dtype: 'int32', shape: [n, cols], dimension: 0 });

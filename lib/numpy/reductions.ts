@@ -1,6 +1,6 @@
 // Reductions with NumPy's axis handling and JAX's result dtypes.
 import type { Array, ArrayLike } from '../core/array.js';
-import { defaultFloatDType, defaultIntDType, defaultUIntDType, isBool, isInexact, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
+import { defaultIntDType, toInexactDType, defaultUIntDType, isBool, isInexact, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
 import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
 import { asarray, astype, convertTo } from './convert.js';
@@ -70,7 +70,7 @@ export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = unde
   const o = parse(axisOrOptions, options);
   const a = asarray(x);
   const axes = normalizeAxes('mean', o.axis, a.ndim);
-  const target = o.dtype ?? (isInexact(a.dtype) ? a.dtype : defaultFloatDType());
+  const target = o.dtype ?? toInexactDType(a.dtype);
   const total = lax.reduceSum.bind1([convertTo(a, target, a.weakType)], { axes });
   const count = axes.reduce((n, i) => n * a.shape[i]!, 1);
   const divisor = convertTo(asarray(count), target, true);
@@ -79,7 +79,11 @@ export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = unde
 }
 
 function argReduction(op: string, primitive: Primitive) {
-  return (x: ArrayLike, axis?: number | null, options: { keepdims?: boolean } = {}): Array => {
+  return (x: ArrayLike, axisOrOptions?: number | null | { axis?: number | null; keepdims?: boolean }, options: { keepdims?: boolean } = {}): Array => {
+    let axis: number | null | undefined;
+    if (axisOrOptions !== null && typeof axisOrOptions === 'object') {
+      ({ axis, ...options } = axisOrOptions);
+    } else axis = axisOrOptions;
     let a = asarray(x);
     if (axis === null || axis === undefined) {
       a = lax.reshape.bind1([a], { new_sizes: [a.size] });

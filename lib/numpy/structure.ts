@@ -123,7 +123,8 @@ export function repeat(x: ArrayLike, repeats: number, axis: number | null = null
 }
 
 /** jnp.flip(x, axis = null): reverses the order of elements along the axes (all of them when null). */
-export function flip(x: ArrayLike, axis: number | readonly number[] | null = null): Array {
+export function flip(x: ArrayLike, axisOrOptions: number | readonly number[] | null | { axis?: number | readonly number[] | null } = null): Array {
+  const axis = axisOrOptions !== null && typeof axisOrOptions === 'object' && !globalThis.Array.isArray(axisOrOptions) ? ((axisOrOptions as { axis?: number | null }).axis ?? null) : (axisOrOptions as number | readonly number[] | null);
   const a = asarray(x);
   const axes = normalizeAxes('flip', axis, a.ndim);
   return axes.length ? lax.rev.bind1([a], { dimensions: axes }) : a;

@@ -1,11 +1,11 @@
 // Elementwise numpy functions: promotion and broadcasting, then one lax primitive.
 import type { Array, ArrayLike } from '../core/array.js';
-import { defaultFloatDType, isBool, isComplex, isFloating, isInexact, isInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
+import { toInexactDType, isBool, isComplex, isFloating, isInexact, isInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
 import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
 import { asarray, astype, broadcastShapes, broadcastTo, promoteArgs } from './convert.js';
 
-const toInexact = (d: DType): DType => (isInexact(d) ? d : defaultFloatDType());
+const toInexact = toInexactDType;
 
 function binaryUfunc(op: string, primitive: Primitive, toDType?: (d: DType) => DType) {
   return (x: ArrayLike, y: ArrayLike): Array => primitive.bind1(promoteArgs(op, [x, y], toDType));
@@ -73,7 +73,7 @@ export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
   const q = lax.div.bind1([a!, b!]);
   const r = lax.rem.bind1([a!, b!]);
   const zero = promoteArgs('floor_divide', [0, q])[0]!;
-  const signsDiffer = lax.ne.bind1([lax.lt.bind1([r, zero]), lax.lt.bind1([b!, zero])]);
+  const signsDiffer = lax.ne.bind1([lax.sign.bind1([a!]), lax.sign.bind1([b!])]); // JAX's rule: 1 // 0 is -2
   const adjust = lax.and.bind1([lax.ne.bind1([r, zero]), signsDiffer]);
   const one = promoteArgs('floor_divide', [1, q])[0]!;
   return lax.selectN.bind1([adjust, q, lax.sub.bind1([q, one])]);
