@@ -4,8 +4,12 @@
 import type { Array } from '../core/array.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { isBool, isComplex, isInexact } from '../core/dtypes.js';
-import { Primitive } from '../core/primitive.js';
+import { Primitive, type Params } from '../core/primitive.js';
+import { constLike, deflinear, defrules, fullOf, jvpFlat, type JvpRule } from '../interpreters/ad.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
+import { abs, add, eq, exp, log1p, max, min, mul, ne, neg, selectN, sub } from './elementwise.js';
+import { rev } from './shape.js';
+import { concatenate, pad, sliceInDim } from './slicing.js';
 import { monoidCombine, lowerReduceWindow, monoidIdentity, type WindowComputation } from './windowed.js';
 
 type Kind = WindowComputation | 'logaddexp';
@@ -72,11 +76,12 @@ function cumulative(name: string, kind: Kind): Primitive {
   });
 }
 
-export const cumsumP = cumulative('cumsum', 'add');
-export const cumprodP = cumulative('cumprod', 'mul');
-export const cummaxP = cumulative('cummax', 'max');
-export const cumminP = cumulative('cummin', 'min');
-export const cumlogsumexpP = cumulative('cumlogsumexp', 'logaddexp');
+/** cumsum is linear; its transpose sums from the other end. */
+export const cumsumP: Primitive = deflinear(cumulative('cumsum', 'add'), (ct, _x, params) => cumsumP.bind1([ct], { ...params, reverse: !params.reverse }));
+export const cumprodP = withScanJvp(cumulative('cumprod', 'mul'), (a, b) => mul.bind1([a, b]));
+export const cummaxP = withScanJvp(cumulative('cummax', 'max'), (a, b) => max.bind1([a, b]));
+export const cumminP = withScanJvp(cumulative('cummin', 'min'), (a, b) => min.bind1([a, b]));
+export const cumlogsumexpP: Primitive = defrules(cumulative('cumlogsumexp', 'logaddexp'), { jvp: cumlogsumexpJvp });
 
 export interface CumulativeOptions {
   axis?: number;
@@ -96,3 +101,81 @@ export const cumprod = cumulativeFn(cumprodP);
 export const cummax = cumulativeFn(cummaxP);
 export const cummin = cumulativeFn(cumminP);
 export const cumlogsumexp = cumulativeFn(cumlogsumexpP);
+
+// ---- differentiation rules ----
+// As in JAX, the tangents of cumprod, cummax, cummin and cumlogsumexp come from differentiating
+// a parallel prefix scan of the same combining function (JAX's associative_scan), made of
+// slices, pads and elementwise ops that are differentiable to any order; the primal stays the
+// primitive's own result.
+
+type Combine = (a: Array[], b: Array[]) => Array[];
+
+const scalarZero = (x: Array): Array => fullOf(new ShapedArray([], x.dtype, true), 0);
+
+/** Interleaves `a` (the even positions) and `b` (the odd ones) along `axis`, padding each with holes for the other. */
+function interleave(a: Array, b: Array, axis: number): Array {
+  const same = a.shape[axis] === b.shape[axis];
+  const config = (lo: number, hi: number) => a.shape.map((_, i): [number, number, number] => (i === axis ? [lo, hi, 1] : [0, 0, 0]));
+  const padded = (x: Array, lo: number, hi: number) => pad.bind1([x, scalarZero(x)], { padding_config: config(lo, hi) });
+  return add.bind1([padded(a, 0, same ? 1 : 0), padded(b, 1, same ? 0 : 1)]);
+}
+
+/**
+ * Running combinations along `axis` of parallel lists of arrays (JAX's associative_scan): the
+ * odd positions are the scan of adjacent pairs (by recursion), the even ones combine those with
+ * the next element.
+ */
+function associativeScan(combine: Combine, elems: Array[], axis: number, reverse: boolean): Array[] {
+  const flip = (xs: Array[]) => xs.map((x) => rev.bind1([x], { dimensions: [axis] }));
+  const slices = (xs: Array[], start: number, stop: number | null, stride = 1) => xs.map((x) => sliceInDim(x, start, stop, stride, axis));
+  const scan = (xs: Array[]): Array[] => {
+    const n = xs[0]!.shape[axis]!;
+    if (n < 2) return xs;
+    const odd = scan(combine(slices(xs, 0, -1, 2), slices(xs, 1, null, 2)));
+    const even = combine(n % 2 === 0 ? slices(odd, 0, -1) : odd, slices(xs, 2, null, 2));
+    return xs.map((x, i) => interleave(concatenate.bind1([sliceInDim(x, 0, 1, 1, axis), even[i]!], { dimension: axis }), odd[i]!, axis));
+  };
+  return reverse ? flip(scan(flip(elems))) : scan(elems);
+}
+
+const axisOf = (params: Params): [number, boolean] => [params.axis as number, params.reverse === true];
+
+/** The primitive's result, with the tangent of the scan of `combine`. */
+function withScanJvp(prim: Primitive, combine: (a: Array, b: Array) => Array): Primitive {
+  return defrules(prim, {
+    jvp: ([x], [t], params) => {
+      const out = prim.bind1([x!], params);
+      if (!t) return [[out], [null]];
+      const [axis, reverse] = axisOf(params);
+      const [, [tangent]] = jvpFlat((y) => associativeScan(([a], [b]) => [combine(a!, b!)], [y], axis, reverse), [x!], [t]);
+      return [[out], [tangent ?? null]];
+    },
+  });
+}
+
+/** Infinities as 0, so exp(x - out) is 1 rather than NaN where both are +inf (JAX's _replace_inf). */
+const replaceInf = (x: Array): Array => selectN.bind1([eq.bind1([x, constLike(x, Infinity)]), x, constLike(x, 0)]);
+
+/** lax.logaddexp's value (as the lowering computes it, op for op). */
+function logaddexpOf(a: Array, b: Array): Array {
+  const delta = sub.bind1([a, b]);
+  const stable = add.bind1([max.bind1([a, b]), log1p.bind1([exp.bind1([neg.bind1([abs.bind1([delta])])])])]);
+  return selectN.bind1([ne.bind1([delta, delta]), stable, add.bind1([a, b])]);
+}
+
+/**
+ * cumlogsumexp: a scan of (value, tangent) pairs combined by logaddexp and its jvp (JAX's custom
+ * rule: t_a exp(a - out) + t_b exp(b - out)), so the tangent is linear in the input tangent.
+ */
+function cumlogsumexpJvp(...[[x], [t], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const out = cumlogsumexpP.bind1([x!], params);
+  if (!t) return [[out], [null]];
+  if (isComplex(x!.dtype)) throw new Error(`Differentiation rule for 'cumlogsumexp' not implemented for complex inputs (got ${x!.dtype})`);
+  const weight = (v: Array, o: Array) => exp.bind1([sub.bind1([replaceInf(v), replaceInf(o)])]);
+  const combine: Combine = ([a, ta], [b, tb]) => {
+    const o = logaddexpOf(a!, b!);
+    return [o, add.bind1([mul.bind1([ta!, weight(a!, o)]), mul.bind1([tb!, weight(b!, o)])])];
+  };
+  const [axis, reverse] = axisOf(params);
+  return [[out], [associativeScan(combine, [x!, t], axis, reverse)[1]!]];
+}

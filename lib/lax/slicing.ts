@@ -6,11 +6,16 @@ import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { iinfo, isBool, isInexact, isInteger, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
 import { toRawHost } from '../core/host.js';
-import { Primitive, type Params } from '../core/primitive.js';
+import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
+import {
+  addTangents, constLike, defrules, deflinear, fullOf, instantiate, zerosLike, type JvpRule, type Tangent, type TransposeRule,
+} from '../interpreters/ad.js';
 import { i64Array, tensorType, type LoweringContext, type Value } from '../lowering/context.js';
-import { add, lt, selectN } from './elementwise.js';
+import { iota } from './convert.js';
+import { add, div, eq, lt, mul, selectN, sub } from './elementwise.js';
+import { reduceSum } from './reduce.js';
 import { checkDTypes } from './rules.js';
-import { broadcastInDim, squeeze } from './shape.js';
+import { broadcastInDim, reshape, squeeze } from './shape.js';
 
 // ---- shared rules ----
 
@@ -64,7 +69,7 @@ function vectorConstant(ctx: LoweringContext, values: readonly number[], dtype: 
 // ---- slice, pad, concatenate ----
 
 /** slice[start_indices, limit_indices, strides]: a static strided window (strides null means 1s). */
-export const slice = new Primitive('slice', {
+export const slice: Primitive = deflinear(new Primitive('slice', {
   abstractEval: ([x], params) => {
     const start = checkShapeLike('slice', 'start_indices', params.start_indices);
     const limit = checkShapeLike('slice', 'limit_indices', params.limit_indices);
@@ -101,13 +106,13 @@ export const slice = new Primitive('slice', {
       }),
     ];
   },
-});
+}), sliceTranspose);
 
 /** One dimension's padding: [low, high, interior]; low and high may be negative (cropping). */
 export type PaddingConfig = [number, number, number][];
 
 /** pad[padding_config](operand, padding_value) */
-export const pad = new Primitive('pad', {
+export const pad: Primitive = defrules(new Primitive('pad', {
   abstractEval: ([x, value], params) => {
     const config = params.padding_config as PaddingConfig;
     if (x!.dtype !== value!.dtype) throw new TypeError(`pad operand and padding_value must be same dtype: got ${x!.dtype} and ${value!.dtype}.`);
@@ -136,10 +141,10 @@ export const pad = new Primitive('pad', {
       }),
     ];
   },
-});
+}), { jvp: padJvp, transpose: padTranspose });
 
 /** concatenate[dimension](*operands) */
-export const concatenate = new Primitive('concatenate', {
+export const concatenate: Primitive = defrules(new Primitive('concatenate', {
   abstractEval: (avals, params) => {
     const dim = params.dimension as number;
     const shapes = () => avals.map((a) => tuple(a.shape)).join(', ');
@@ -156,12 +161,12 @@ export const concatenate = new Primitive('concatenate', {
     return [new ShapedArray(shape, first.dtype, avals.every((a) => a.weakType))];
   },
   lower: (ctx, args, params, [out]) => (args.length === 1 ? [args[0]!] : [ctx.op1('stablehlo.concatenate', args, out!, { dimension: `${params.dimension as number} : i64` })]),
-});
+}), { jvp: concatenateJvp, transpose: concatenateTranspose });
 
 // ---- dynamic_slice, dynamic_update_slice ----
 
 /** dynamic_slice[slice_sizes](operand, *start_indices): starts are clamped so the window fits, as XLA does. */
-export const dynamicSlice = new Primitive('dynamic_slice', {
+export const dynamicSlice: Primitive = defrules(new Primitive('dynamic_slice', {
   abstractEval: ([x, ...starts], params) => {
     const sizes = checkShapeLike('dynamic_slice', 'slice_sizes', params.slice_sizes);
     if (sizes.length !== x!.ndim || starts.length !== x!.ndim) {
@@ -175,10 +180,10 @@ export const dynamicSlice = new Primitive('dynamic_slice', {
     return [new ShapedArray(sizes, x!.dtype, x!.weakType)];
   },
   lower: (ctx, args, params, [out]) => [ctx.op1('stablehlo.dynamic_slice', args, out!, { slice_sizes: i64Array(params.slice_sizes as number[]) })],
-});
+}), { jvp: dynamicSliceJvp, transpose: dynamicSliceTranspose });
 
 /** dynamic_update_slice(operand, update, *start_indices): starts clamped so the update fits. */
-export const dynamicUpdateSlice = new Primitive('dynamic_update_slice', {
+export const dynamicUpdateSlice: Primitive = defrules(new Primitive('dynamic_update_slice', {
   abstractEval: (avals) => {
     const [x, update, ...starts] = avals;
     if (x!.ndim !== update!.ndim) {
@@ -195,7 +200,7 @@ export const dynamicUpdateSlice = new Primitive('dynamic_update_slice', {
     return [new ShapedArray(x!.shape, x!.dtype, avals.every((a) => a.weakType))];
   },
   lower: (ctx, args, _p, [out]) => [ctx.op1('stablehlo.dynamic_update_slice', args, out!)],
-});
+}), { jvp: dynamicUpdateSliceJvp, transpose: dynamicUpdateSliceTranspose });
 
 // ---- gather ----
 
@@ -380,7 +385,7 @@ const indexDTypeFor = (shape: readonly number[]): DType => (shape.some((d) => d 
  * gather[dimension_numbers, slice_sizes, indices_are_sorted, unique_indices, mode, fill_value]
  * (operand, indices): slices of `operand` at the start positions in `indices`.
  */
-export const gather = new Primitive('gather', {
+export const gather: Primitive = defrules(new Primitive('gather', {
   abstractEval: ([operand, indices], params) => {
     parseMode('gather', params.mode, 'promise_in_bounds');
     return [new ShapedArray(gatherShape(operand!, indices!, params), operand!.dtype, operand!.weakType)];
@@ -411,7 +416,7 @@ export const gather = new Primitive('gather', {
     const fill = ctx.constant(fillValueFor(out!.dtype, params.fill_value), out!);
     return [ctx.op1('stablehlo.select', [maskB, gathered, fill], out!)];
   },
-});
+}), { jvp: gatherJvp, transpose: gatherTranspose });
 
 // ---- scatter ----
 
@@ -567,12 +572,12 @@ const combineWith = (opName: string): Combine => (ctx, a, b) => ctx.op1(opName, 
  * scatter[dimension_numbers, indices_are_sorted, unique_indices, mode](operand, indices, updates):
  * writes `updates` at the windows `indices` select (with duplicates, one of them wins).
  */
-export const scatter = scatterPrimitive('scatter', null, true);
+export const scatter: Primitive = defrules(scatterPrimitive('scatter', null, true), { jvp: scatterJvp, transpose: scatterTranspose });
 /** scatter-add: accumulates duplicates. */
-export const scatterAdd = scatterPrimitive('scatter-add', combineWith('stablehlo.add'), false);
-export const scatterMul = scatterPrimitive('scatter-mul', combineWith('stablehlo.multiply'), false);
-export const scatterMin = scatterPrimitive('scatter-min', combineWith('stablehlo.minimum'), true);
-export const scatterMax = scatterPrimitive('scatter-max', combineWith('stablehlo.maximum'), true);
+export const scatterAdd: Primitive = defrules(scatterPrimitive('scatter-add', combineWith('stablehlo.add'), false), { jvp: scatterAddJvp, transpose: scatterAddTranspose });
+export const scatterMul: Primitive = defrules(scatterPrimitive('scatter-mul', combineWith('stablehlo.multiply'), false), { jvp: scatterMulJvp, transpose: scatterMulTranspose });
+export const scatterMin: Primitive = defrules(scatterPrimitive('scatter-min', combineWith('stablehlo.minimum'), true), { jvp: scatterExtremalJvp('scatter-min') });
+export const scatterMax: Primitive = defrules(scatterPrimitive('scatter-max', combineWith('stablehlo.maximum'), true), { jvp: scatterExtremalJvp('scatter-max') });
 
 // ---- thin functions, as jax.lax's ----
 
@@ -661,4 +666,269 @@ export function expandDims(array: Array, dimensions: readonly number[]): Array {
     }
   }
   return broadcastInDim.bind1([array], { shape, broadcast_dimensions: kept });
+}
+
+// ---- differentiation rules (JAX's, in jax/_src/lax/slicing.py and lax.py) ----
+// Every primitive here is linear in its array operands (scatter-mul, -min and -max in their
+// operand only); index operands have no tangents and get no cotangents.
+
+type Arg = Array | UndefinedPrimal;
+const isUndefined = (x: Arg | undefined): x is UndefinedPrimal => x instanceof UndefinedPrimal;
+const zerosOf = (shape: readonly number[], dtype: DType): Array => zerosLike(new ShapedArray([...shape], dtype));
+/** A weak scalar zero: padding with it keeps the padded array's weak type. */
+const scalarZero = (dtype: DType): Array => fullOf(new ShapedArray([], dtype, true), 0);
+const iotaN = (n: number): number[] => globalThis.Array.from({ length: n }, (_, i) => i);
+
+/** The tangent of a primitive linear in the operands at `linear` jointly: itself applied to their tangents. */
+function jointlyLinearJvp(prim: Primitive, linear: (i: number) => boolean): JvpRule {
+  return (primals, tangents, params) => {
+    const out = prim.bind1(primals, params);
+    if (tangents.every((t, i) => t === null || !linear(i))) return [[out], [null]];
+    const args = primals.map((p, i) => (linear(i) ? instantiate(tangents[i] ?? null, p.aval) : p));
+    return [[out], [prim.bind1(args, params)]];
+  };
+}
+
+/** slice: the cotangent padded with zeros back to the operand's shape (strides become interior padding). */
+function sliceTranspose(ct: Array, x: Arg, params: Params): Array {
+  const start = params.start_indices as number[];
+  const limit = params.limit_indices as number[];
+  const strides = params.strides as number[] | null | undefined;
+  const shape = x.aval.shape;
+  const config: PaddingConfig = !strides || strides.every((s) => s === 1)
+    ? start.map((s, i) => [s, shape[i]! - limit[i]!, 0])
+    : start.map((s, i) => {
+      const realLimit = s + (ct.shape[i] === 0 ? 0 : 1 + (ct.shape[i]! - 1) * strides[i]!);
+      return [s, shape[i]! - realLimit, strides[i]! - 1];
+    });
+  return pad.bind1([ct, scalarZero(ct.dtype)], { padding_config: config });
+}
+
+function padJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return jointlyLinearJvp(pad, () => true)(primals, tangents, params);
+}
+
+/** pad: the operand's cotangent is the unpadded, unstrided cotangent; the padding value's is the sum of the rest. */
+function padTranspose(...[[ct], [x, value], params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const config = params.padding_config as PaddingConfig;
+  const unpadded = pad.bind1([ct!, scalarZero(ct!.dtype)], { padding_config: config.map(([lo, hi]): [number, number, number] => [-lo, -hi, 0]) });
+  const strided = config.some((c) => c[2] !== 0);
+  const tOperand = slice.bind1([unpadded], {
+    start_indices: unpadded.shape.map(() => 0),
+    limit_indices: unpadded.shape,
+    strides: strided ? config.map((c) => c[2] + 1) : null,
+  });
+  const total = (a: Array) => (a.ndim ? reduceSum.bind1([a], { axes: iotaN(a.ndim) }) : a);
+  return [isUndefined(x) ? tOperand : null, isUndefined(value) ? sub.bind1([total(ct!), total(tOperand)]) : null];
+}
+
+function concatenateJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return jointlyLinearJvp(concatenate, () => true)(primals, tangents, params);
+}
+
+/** concatenate: each operand's cotangent is its slice of the cotangent. */
+function concatenateTranspose(...[[ct], operands, params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const dim = params.dimension as number;
+  let offset = 0;
+  return operands.map((o) => {
+    const start = offset;
+    offset += o.aval.shape[dim]!;
+    if (!isUndefined(o)) return null;
+    return slice.bind1([ct!], {
+      start_indices: ct!.shape.map((_, i) => (i === dim ? start : 0)),
+      limit_indices: ct!.shape.map((d, i) => (i === dim ? offset : d)),
+      strides: null,
+    });
+  });
+}
+
+function dynamicSliceJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return jointlyLinearJvp(dynamicSlice, (i) => i === 0)(primals, tangents, params);
+}
+
+/** dynamic_slice: the cotangent written into zeros at the (clamped) start. */
+function dynamicSliceTranspose(...[[ct], [x, ...starts]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const tOperand = isUndefined(x) ? dynamicUpdateSlice.bind1([zerosOf(x.aval.shape, ct!.dtype), ct!, ...(starts as Array[])]) : null;
+  return [tOperand, ...starts.map(() => null)];
+}
+
+function dynamicUpdateSliceJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return jointlyLinearJvp(dynamicUpdateSlice, (i) => i < 2)(primals, tangents, params);
+}
+
+/** dynamic_update_slice: the operand gets the cotangent with the update's window zeroed, the update gets that window. */
+function dynamicUpdateSliceTranspose(...[[ct], [x, update, ...starts]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const s = starts as Array[];
+  const shape = update!.aval.shape;
+  return [
+    isUndefined(x) ? dynamicUpdateSlice.bind1([ct!, zerosOf(shape, ct!.dtype), ...s]) : null,
+    isUndefined(update) ? dynamicSlice.bind1([ct!, ...s], { slice_sizes: [...shape] }) : null,
+    ...starts.map(() => null),
+  ];
+}
+
+/** gather: the tangent gathered from the operand's tangent (out-of-bounds windows read 0). */
+function gatherJvp(...[[operand, indices], [t], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const out = gather.bind1([operand!, indices!], params);
+  return [[out], [t ? gather.bind1([t, indices!], { ...params, fill_value: 0 }) : null]];
+}
+
+/** The mode a gather or scatter actually runs with (their defaults differ), spelled out for its transpose. */
+const effectiveMode = (op: string, params: Params, fallback: GatherScatterMode): GatherScatterMode => parseMode(op, params.mode, fallback);
+
+/** gather: the cotangent scatter-added into zeros with the same dimension numbers and mode. */
+function gatherTranspose(...[[ct], [operand, indices], params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  if (!isUndefined(operand)) return [null, null];
+  const dn = gatherDims(params);
+  const out = scatterAdd.bind1([zerosOf(operand.aval.shape, ct!.dtype), indices as Array, ct!], {
+    dimension_numbers: new ScatterDimensionNumbers({
+      update_window_dims: dn.offset_dims,
+      inserted_window_dims: dn.collapsed_slice_dims,
+      scatter_dims_to_operand_dims: dn.start_index_map,
+      operand_batching_dims: dn.operand_batching_dims,
+      scatter_indices_batching_dims: dn.start_indices_batching_dims,
+    }),
+    indices_are_sorted: params.indices_are_sorted === true,
+    unique_indices: params.unique_indices === true,
+    mode: effectiveMode('gather', params, 'promise_in_bounds'),
+  });
+  return [out, null];
+}
+
+/**
+ * The gather that reads back the windows a scatter with `params` writes (JAX builds it for every
+ * scatter rule): from `operand` (shaped like the scattered operand) at `indices`, windows shaped
+ * like the updates' windows. Out-of-bounds windows read `fill` where the scatter drops them.
+ */
+function gatherScattered(name: string, operand: Array, indices: Array, updatesShape: readonly number[], params: Params, fill: number | null = 0): Array {
+  const dn = scatterDims(params);
+  let pos = 0;
+  const sliceSizes = operand.shape.map((_, i) =>
+    dn.inserted_window_dims.includes(i) || dn.operand_batching_dims.includes(i) ? 1 : updatesShape[dn.update_window_dims[pos++]!]!);
+  return gather.bind1([operand, indices], {
+    dimension_numbers: new GatherDimensionNumbers({
+      offset_dims: dn.update_window_dims,
+      collapsed_slice_dims: dn.inserted_window_dims,
+      start_index_map: dn.scatter_dims_to_operand_dims,
+      operand_batching_dims: dn.operand_batching_dims,
+      start_indices_batching_dims: dn.scatter_indices_batching_dims,
+    }),
+    slice_sizes: sliceSizes,
+    indices_are_sorted: params.indices_are_sorted === true,
+    unique_indices: params.unique_indices === true,
+    mode: effectiveMode(name, params, 'fill'),
+    fill_value: fill,
+  });
+}
+
+/** A scatter of the same kind and dimension numbers as `params`, with the mode spelled out. */
+function scatterLike(prim: Primitive, operand: Array, indices: Array, updates: Array, params: Params): Array {
+  return prim.bind1([operand, indices, updates], { ...params, mode: effectiveMode(prim.name, params, 'fill') });
+}
+
+function scatterAddJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  return jointlyLinearJvp(scatterAdd, (i) => i !== 1)(primals, tangents, params);
+}
+
+/** scatter-add: the operand's cotangent passes through; the updates' is gathered from it. */
+function scatterAddTranspose(...[[ct], [operand, indices, updates], params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  return [
+    isUndefined(operand) ? ct! : null,
+    null,
+    isUndefined(updates) ? gatherScattered('scatter-add', ct!, indices as Array, updates.aval.shape, params) : null,
+  ];
+}
+
+const uniqueOnly = (name: string) => `${name} gradients are only implemented if \`unique_indices=True\``;
+
+/** scatter-mul: linear in the operand; along the updates (unique indices only) the operand times the scattered tangent. */
+function scatterMulJvp(...[[operand, indices, updates], [tOperand, , tUpdates], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const out = scatterMul.bind1([operand!, indices!, updates!], params);
+  let t: Tangent = tOperand ? scatterMul.bind1([tOperand, indices!, updates!], params) : null;
+  if (tUpdates) {
+    if (params.unique_indices !== true) throw new Error(uniqueOnly('scatter_mul'));
+    const scattered = scatterLike(scatterAdd, zerosOf(operand!.shape, tUpdates.dtype), indices!, tUpdates, params);
+    t = addTangents(t, mul.bind1([operand!, scattered]));
+  }
+  return [[out], [t]];
+}
+
+function scatterMulTranspose(...[[ct], [operand, indices, updates], params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  const idx = indices as Array;
+  if (isUndefined(operand) && isUndefined(updates)) throw new Error('scatter-mul is not linear in its operand and updates together');
+  if (isUndefined(operand)) return [scatterMul.bind1([ct!, idx, updates as Array], params), null, null];
+  if (!isUndefined(updates)) return [null, null, null];
+  if (params.unique_indices !== true) throw new Error(uniqueOnly('scatter_mul'));
+  return [null, null, gatherScattered('scatter-mul', mul.bind1([ct!, operand]), idx, updates.aval.shape, params)];
+}
+
+/**
+ * scatter-min/-max (JAX's _scatter_extremal_jvp): each position's tangent is the average of the
+ * tangents of the values that tie for the result there, the operand's own value included.
+ */
+function scatterExtremalJvp(name: string): JvpRule {
+  return ([operand, indices, updates], [tOperand, , tUpdates], params) => {
+    const prim = name === 'scatter-min' ? scatterMin : scatterMax;
+    const out = prim.bind1([operand!, indices!, updates!], params);
+    if (!tOperand && !tUpdates) return [[out], [null]];
+    const x = operand!;
+    const u = updates!;
+    const idx = indices!;
+    const gOperand = instantiate(tOperand ?? null, x.aval);
+    const gUpdates = instantiate(tUpdates ?? null, u.aval);
+    const back = (a: Array) => gatherScattered(name, a, idx, u.shape, params);
+    const [zeroU, oneU] = [zerosOf(u.shape, u.dtype), fullOf(new ShapedArray(u.shape, u.dtype), 1)];
+    const count = (a: Array) => back(scatterLike(scatterAdd, zerosOf(x.shape, x.dtype), idx, a, params));
+    const targetVals = back(out);
+    const successful = eq.bind1([u, targetVals]);
+    const retained = eq.bind1([back(x), targetVals]);
+    const numUpdates = count(selectN.bind1([successful, zeroU, oneU]));
+    const numRefs = count(oneU);
+    const one = constLike(numUpdates, 1);
+    const retainedShare = div.bind1([one, add.bind1([numUpdates, one])]);
+    const updatesCoef = selectN.bind1([successful, zeroU, selectN.bind1([retained, div.bind1([one, numUpdates]), retainedShare])]);
+    const operandCoef = div.bind1([add.bind1([constLike(numUpdates, -1), selectN.bind1([retained, zeroU, retainedShare])]), numRefs]);
+    const tangentUpdates = add.bind1([mul.bind1([back(gOperand), operandCoef]), mul.bind1([gUpdates, updatesCoef])]);
+    return [[out], [scatterLike(scatterAdd, gOperand, idx, tangentUpdates, params)]];
+  };
+}
+
+/**
+ * scatter (JAX's _scatter_jvp): with unique indices the tangents scatter as the values do.
+ * Otherwise which duplicate wins is unspecified, so each update gets an id, the ids are
+ * scattered, and the values and tangents of the winners only are scatter-added (so the primal
+ * and tangent agree on the winner, and the transpose needs scatter-add's rule only).
+ */
+function scatterJvp(...[[operand, indices, updates], [tOperand, , tUpdates], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const [x, idx, u] = [operand!, indices!, updates!];
+  if (!tOperand && !tUpdates) return [[scatter.bind1([x, idx, u], params)], [null]];
+  const gOperand = instantiate(tOperand ?? null, x.aval);
+  const gUpdates = instantiate(tUpdates ?? null, u.aval);
+  if (params.unique_indices === true) return [[scatter.bind1([x, idx, u], params)], [scatter.bind1([gOperand, idx, gUpdates], params)]];
+  const dn = scatterDims(params);
+  const idsShape = u.shape.map((d, i) => (dn.update_window_dims.includes(i) ? 1 : d));
+  const numIds = idsShape.reduce((a, b) => a * b, 1);
+  const idType: DType = numIds >= 2 ** 32 - 1 ? 'uint64' : 'uint32';
+  const ids = add.bind1([reshape.bind1([iota.bind1([], { dtype: idType, shape: [numIds], dimension: 0 })], { new_sizes: idsShape }), fullOf(new ShapedArray(idsShape, idType), 1)]);
+  const updateIds = broadcastInDim.bind1([ids], { shape: u.shape, broadcast_dimensions: iotaN(u.ndim) });
+  const scatteredIds = scatterLike(scatter, zerosOf(x.shape, idType), idx, updateIds, params);
+  const keepOperand = eq.bind1([scatteredIds, zerosOf(x.shape, idType)]);
+  const keepUpdate = eq.bind1([updateIds, gatherScattered('scatter', scatteredIds, idx, u.shape, params, null)]);
+  const masked = (keep: Array, a: Array) => selectN.bind1([keep, zerosOf(a.shape, a.dtype), a]);
+  return [
+    [scatterLike(scatterAdd, masked(keepOperand, x), idx, masked(keepUpdate, u), params)],
+    [scatterLike(scatterAdd, masked(keepOperand, gOperand), idx, masked(keepUpdate, gUpdates), params)],
+  ];
+}
+
+/** scatter with unique indices: the operand's cotangent has the written windows zeroed; the updates' is gathered. */
+function scatterTranspose(...[[ct], [operand, indices, updates], params]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
+  if (params.unique_indices !== true) throw new Error('scatter transpose is only implemented where unique_indices=True');
+  const idx = indices as Array;
+  const shape = updates!.aval.shape;
+  return [
+    isUndefined(operand) ? scatterLike(scatter, ct!, idx, zerosOf(shape, ct!.dtype), params) : null,
+    null,
+    isUndefined(updates) ? gatherScattered('scatter', ct!, idx, shape, params) : null,
+  ];
 }

@@ -4,8 +4,11 @@ import type { Array } from '../core/array.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { isComplex, isFloating, isInexact, isSignedInteger, type DType } from '../core/dtypes.js';
 import { Primitive } from '../core/primitive.js';
+import { defjvpZero, defrules, type JvpRule } from '../interpreters/ad.js';
 import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
+import { iota } from './convert.js';
 import { binary } from './elementwise.js';
+import { expandDims, gather, GatherDimensionNumbers } from './slicing.js';
 
 /** `stablehlo.compare`; TOTALORDER for inexact dtypes when `totalOrder` (JAX's *_to primitives). */
 function compare(ctx: LoweringContext, direction: string, a: Value, b: Value, totalOrder: boolean): Value {
@@ -23,9 +26,9 @@ function totalOrderComparison(name: string, direction: string, accepted: (d: DTy
 const isAny = (): boolean => true;
 const isOrdered = (d: DType): boolean => !isComplex(d);
 /** Comparisons in the total order (-0.0 < +0.0, NaNs at the ends), as JAX's eq_to/lt_to/le_to. */
-export const eqTo = totalOrderComparison('eq_to', 'EQ', isAny);
-export const ltTo = totalOrderComparison('lt_to', 'LT', isOrdered);
-export const leTo = totalOrderComparison('le_to', 'LE', isOrdered);
+export const eqTo = defjvpZero(totalOrderComparison('eq_to', 'EQ', isAny));
+export const ltTo = defjvpZero(totalOrderComparison('lt_to', 'LT', isOrdered));
+export const leTo = defjvpZero(totalOrderComparison('le_to', 'LE', isOrdered));
 
 /**
  * The sort keys of one operand: -0.0 made +0.0 and every NaN made the positive quiet NaN, so
@@ -62,7 +65,7 @@ function lexicographicLess(ctx: LoweringContext, xKeys: Value[], yKeys: Value[])
 }
 
 /** sort[dimension, is_stable, num_keys]: sorts all operands by the first num_keys along `dimension`. */
-export const sortP = new Primitive(
+export const sortP: Primitive = defrules(new Primitive(
   'sort',
   {
     abstractEval: (avals, params) => {
@@ -89,7 +92,7 @@ export const sortP = new Primitive(
     },
   },
   { multipleResults: true },
-);
+), { jvp: sortJvp });
 
 export interface SortOptions {
   dimension?: number;
@@ -131,7 +134,7 @@ export function sortKeyVal(keys: Array, values: Array, options: Omit<SortOptions
 }
 
 /** top_k[k, axis]: the k largest values along `axis` (largest first, ties by lower index) and their int32 indices. */
-export const topKP = new Primitive(
+export const topKP: Primitive = defrules(new Primitive(
   'top_k',
   {
     abstractEval: ([x], params) => {
@@ -159,7 +162,7 @@ export const topKP = new Primitive(
     },
   },
   { multipleResults: true },
-);
+), { jvp: topKJvp });
 
 /** lax.top_k: `[values, indices]` of the `k` largest entries along `axis` (default the last). */
 export function topK(operand: Array, k: number, options: { axis?: number } = {}): [Array, Array] {
@@ -169,3 +172,39 @@ export function topK(operand: Array, k: number, options: { axis?: number } = {})
   return [values!, indices!];
 }
 
+// ---- differentiation rules (JAX's _sort_jvp and _top_k_jvp) ----
+
+/** Takes `t`'s elements along `axis` at `indices` (shaped like the result), one per position: a batched gather. */
+function takeAlong(t: Array, indices: Array, axis: number): Array {
+  const others = indices.shape.map((_, i) => i).filter((i) => i !== axis);
+  return gather.bind1([t, expandDims(indices, [indices.ndim])], {
+    dimension_numbers: new GatherDimensionNumbers({
+      offset_dims: [],
+      collapsed_slice_dims: [axis],
+      start_index_map: [axis],
+      operand_batching_dims: others,
+      start_indices_batching_dims: others,
+    }),
+    slice_sizes: indices.shape.map(() => 1),
+    indices_are_sorted: false,
+    unique_indices: false,
+    mode: 'promise_in_bounds',
+    fill_value: null,
+  });
+}
+
+/** sort: an iota sorted along with the operands records the permutation, which the tangents then follow. */
+function sortJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const shape = primals[0]!.shape;
+  const dimension = params.dimension as number;
+  const indexType = shape.some((d) => d > 2 ** 32 - 1) ? 'uint64' : 'uint32';
+  const sorted = sortP.bind([...primals, iota.bind1([], { dtype: indexType, shape, dimension })], params);
+  const permutation = sorted[primals.length]!;
+  return [sorted.slice(0, primals.length), tangents.map((t) => (t ? takeAlong(t, permutation, dimension) : null))];
+}
+
+/** top_k: the tangent at the indices of the top values. */
+function topKJvp(...[[x], [t], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
+  const [values, indices] = topKP.bind([x!], params);
+  return [[values!, indices!], [t ? takeAlong(t, indices!, params.axis as number) : null, null]];
+}

@@ -7,9 +7,13 @@ import {
   canonicalizeDType, checkDType, iinfo, isBool, isComplex, isFloating, isInteger, isSignedInteger, itemsize, type DType,
 } from '../core/dtypes.js';
 import { toRawHost } from '../core/host.js';
-import { Primitive, type Params } from '../core/primitive.js';
+import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
+import { defjvp, deflinear, defrules, fullOf } from '../interpreters/ad.js';
 import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
+import { convertElementType } from './convert.js';
 import { checkDTypes } from './rules.js';
+import { reshape, rev, transpose } from './shape.js';
+import { pad, slice } from './slicing.js';
 
 // ---- shared window geometry ----
 
@@ -140,9 +144,132 @@ function monoidReduceWindow(kind: 'add' | 'max' | 'min', name: string): Primitiv
   });
 }
 
-export const reduceWindowSumP = monoidReduceWindow('add', 'reduce_window_sum');
-export const reduceWindowMaxP = monoidReduceWindow('max', 'reduce_window_max');
-export const reduceWindowMinP = monoidReduceWindow('min', 'reduce_window_min');
+/** reduce_window_sum is linear; its transpose spreads each cotangent back over its window. */
+export const reduceWindowSumP: Primitive = deflinear(monoidReduceWindow('add', 'reduce_window_sum'), reduceWindowSumTranspose);
+/** reduce_window_max/min: the tangent of each window's first extreme element (JAX's select_and_gather_add). */
+export const reduceWindowMaxP: Primitive = defjvp(monoidReduceWindow('max', 'reduce_window_max'), (g, [x], _ans, params) => selectAndGatherAdd(g, x!, 'ge', params));
+export const reduceWindowMinP: Primitive = defjvp(monoidReduceWindow('min', 'reduce_window_min'), (g, [x], _ans, params) => selectAndGatherAdd(g, x!, 'le', params));
+
+// ---- select_and_gather_add, select_and_scatter_add: max/min pooling's derivatives ----
+
+type SelectPrim = 'ge' | 'le';
+
+function compareScalars(ctx: LoweringContext, direction: string, a: Value, b: Value): Value {
+  const d = a.aval.dtype;
+  return ctx.op1('stablehlo.compare', [a, b], new ShapedArray(a.aval.shape, 'bool'), {
+    comparison_direction: `#stablehlo<comparison_direction ${direction}>`,
+    compare_type: `#stablehlo<comparison_type ${isFloating(d) || isComplex(d) ? 'FLOAT' : isSignedInteger(d) ? 'SIGNED' : 'UNSIGNED'}>`,
+  });
+}
+
+/** The value that never wins a 'ge' (max) or 'le' (min) selection. */
+const selectIdentity = (select: SelectPrim, dtype: DType) => monoidIdentity(select === 'ge' ? 'max' : 'min', dtype);
+
+/**
+ * select_and_gather_add[select_prim, ...window params](tangents, operand): in each window, the
+ * tangent at the operand's first maximum ('ge') or minimum ('le'). Linear in the tangents.
+ */
+export const selectAndGatherAddP: Primitive = defrules(defjvp(new Primitive('select_and_gather_add', {
+  abstractEval: ([t, x], params) => {
+    if (t!.shape.length !== x!.shape.length || t!.shape.some((d, i) => d !== x!.shape[i])) {
+      throw new TypeError(`select_and_gather_add tangents and operand shapes must match, got ${shapeStr(t!.shape)} and ${shapeStr(x!.shape)}.`);
+    }
+    return [new ShapedArray(reduceWindowShape('select_and_gather_add', x!, windowParams(params)), t!.dtype, t!.weakType)];
+  },
+  lower: (ctx, [t, x], params, [out]) => {
+    // a variadic reduce_window over (operand, tangent) pairs that keeps the selected pair
+    const select = params.select_prim as SelectPrim;
+    const p = windowParams(params);
+    const key = new ShapedArray([], x!.aval.dtype);
+    const value = new ShapedArray([], t!.aval.dtype);
+    const region = ctx.region([key, value, key, value], (inner, [ka, va, kb, vb]) => {
+      const which = compareScalars(inner, select === 'ge' ? 'GE' : 'LE', ka!, kb!);
+      return [inner.op1('stablehlo.select', [which, ka!, kb!], key), inner.op1('stablehlo.select', [which, va!, vb!], value)];
+    });
+    const inits = [ctx.constant(selectIdentity(select, key.dtype), key), ctx.constant(0, value)];
+    const [, gathered] = ctx.op('stablehlo.reduce_window', [x!, t!, ...inits], [new ShapedArray(out!.shape, key.dtype), out!], {
+      base_dilations: i64Array(p.base_dilation),
+      padding: `dense<${JSON.stringify(p.padding)}> : tensor<${p.padding.length}x2xi64>`,
+      window_dilations: i64Array(p.window_dilation),
+      window_dimensions: i64Array(p.window_dimensions),
+      window_strides: i64Array(p.window_strides),
+    }, [region]);
+    return [gathered!];
+  },
+}), (g, [, x], _ans, params) => selectAndGatherAddP.bind1([g, x!], params), null), {
+  transpose: ([ct], [, x], params) => {
+    const p = windowParams(params);
+    const select = params.select_prim as SelectPrim;
+    if (p.window_dilation.some((d) => d !== 1)) {
+      throw new Error(`VJP not implemented for select_and_gather (MaxPool) with window dilation, got window_dilation=${shapeStr(p.window_dilation)}.`);
+    }
+    // base dilation: scatter into the dilated operand (holes never selected), then drop the holes
+    const dilated = p.base_dilation.some((d) => d !== 1);
+    let operand = x as Array;
+    if (dilated) {
+      const hole = fullOf(new ShapedArray([], operand.dtype), selectIdentity(select, operand.dtype) as number);
+      operand = pad.bind1([operand, hole], { padding_config: p.base_dilation.map((d) => [0, 0, d - 1]) });
+    }
+    let out = selectAndScatterAddP.bind1([ct!, operand], {
+      padding: p.padding, select_prim: select, window_dimensions: p.window_dimensions, window_strides: p.window_strides,
+    });
+    if (dilated) out = slice.bind1([out], { start_indices: out.shape.map(() => 0), limit_indices: out.shape, strides: p.base_dilation });
+    return [out, null];
+  },
+});
+
+/**
+ * select_and_scatter_add[select_prim, window_dimensions, window_strides, padding](source, operand):
+ * each source value added at its window's selected operand position (the transpose of
+ * select_and_gather_add). Linear in the source.
+ */
+export const selectAndScatterAddP: Primitive = defrules(defjvp(new Primitive('select_and_scatter_add', {
+  abstractEval: ([source, x]) => [new ShapedArray(x!.shape, source!.dtype, source!.weakType)],
+  lower: (ctx, [source, x], params, [out]) => {
+    // padding expanded by hand, as JAX does on CPU (XLA's own padding here is unreliable there)
+    const select = params.select_prim as SelectPrim;
+    const pads = params.padding as Padding;
+    const shape = x!.aval.shape;
+    const key = new ShapedArray([], x!.aval.dtype);
+    const value = new ShapedArray([], source!.aval.dtype);
+    const paddedShape = shape.map((d, i) => d + pads[i]![0] + pads[i]![1]);
+    const padded = ctx.op1('stablehlo.pad', [x!, ctx.constant(selectIdentity(select, key.dtype), key)], new ShapedArray(paddedShape, key.dtype), {
+      edge_padding_low: i64Array(pads.map((p) => p[0])),
+      edge_padding_high: i64Array(pads.map((p) => p[1])),
+      interior_padding: i64Array(pads.map(() => 0)),
+    });
+    const selectRegion = ctx.region([key, key], (inner, [a, b]) => [compareScalars(inner, select === 'ge' ? 'GE' : 'LE', a!, b!)]);
+    const scatterRegion = ctx.region([value, value], (inner, [a, b]) => [inner.op1('stablehlo.add', [a!, b!], value)]);
+    const scattered = ctx.op1('stablehlo.select_and_scatter', [padded, source!, ctx.constant(0, value)], new ShapedArray(paddedShape, value.dtype), {
+      padding: `dense<${JSON.stringify(pads.map(() => [0, 0]))}> : tensor<${pads.length}x2xi64>`,
+      window_dimensions: i64Array(params.window_dimensions as number[]),
+      window_strides: i64Array(params.window_strides as number[]),
+    }, [selectRegion, scatterRegion]);
+    return [ctx.op1('stablehlo.slice', [scattered], out!, {
+      start_indices: i64Array(pads.map((p) => p[0])),
+      limit_indices: i64Array(pads.map((p, i) => p[0] + shape[i]!)),
+      strides: i64Array(shape.map(() => 1)),
+    })];
+  },
+}), (g, [, x], _ans, params) => selectAndScatterAddP.bind1([g, x!], params), null), {
+  transpose: ([ct], [, x], params) => {
+    const ones = (params.window_dimensions as number[]).map(() => 1);
+    return [selectAndGatherAddP.bind1([ct!, x as Array], { ...params, base_dilation: ones, window_dilation: ones }), null];
+  },
+});
+
+/** select_and_gather_add of `g` by `x` with a reduce_window's params (in alphabetical order, as JAX prints them). */
+function selectAndGatherAdd(g: Array, x: Array, select: SelectPrim, params: Params): Array {
+  const p = windowParams(params);
+  return selectAndGatherAddP.bind1([g, x], {
+    base_dilation: p.base_dilation,
+    padding: p.padding,
+    select_prim: select,
+    window_dilation: p.window_dilation,
+    window_dimensions: p.window_dimensions,
+    window_strides: p.window_strides,
+  });
+}
 
 /** reduce_window[computation, ...window params](operand, init_value): any start value. */
 export const reduceWindowP = new Primitive('reduce_window', {
@@ -345,7 +472,7 @@ function convShape(lhs: ShapedArray, rhs: ShapedArray, params: Params): number[]
  * conv_general_dilated[window_strides, padding, lhs_dilation, rhs_dilation, dimension_numbers,
  * feature_group_count, batch_group_count, precision, preferred_element_type]
  */
-export const convGeneralDilatedP = new Primitive('conv_general_dilated', {
+export const convGeneralDilatedP: Primitive = defrules(defjvp(new Primitive('conv_general_dilated', {
   abstractEval: ([lhs, rhs], params) => {
     if (lhs!.dtype !== rhs!.dtype) {
       throw new TypeError(`lax.conv_general_dilated requires arguments to have the same dtypes, got ${lhs!.dtype}, ${rhs!.dtype}.`);
@@ -379,6 +506,13 @@ export const convGeneralDilatedP = new Primitive('conv_general_dilated', {
       }),
     ];
   },
+}), (g, [, rhs], _ans, params) => convGeneralDilatedP.bind1([g, rhs!], params), (g, [lhs], _ans, params) => convGeneralDilatedP.bind1([lhs!, g], params),
+), {
+  // bilinear: the cotangent of whichever operand is linear, the other one fixed
+  transpose: ([ct], [lhs, rhs], params) =>
+    lhs instanceof UndefinedPrimal
+      ? [convTransposeLhs(ct!, lhs.aval, rhs as Array, params), null]
+      : [null, convTransposeRhs(ct!, lhs as Array, (rhs as UndefinedPrimal).aval, params)],
 });
 
 export interface ConvOptions {
@@ -433,9 +567,133 @@ export function conv(lhs: Array, rhs: Array, windowStrides: readonly number[], p
 // ---- copy ----
 
 /** copy: a fresh array with the same value (jnp.array(x, copy=True)); lowers to its input. */
-export const copyP = new Primitive('copy', {
+export const copyP: Primitive = deflinear(new Primitive('copy', {
   abstractEval: ([x]) => [x!],
   lower: (_ctx, [x]) => [x!],
-});
+}), (ct) => copyP.bind1([ct]));
 
 export const copy = (x: Array): Array => copyP.bind1([x]);
+
+// ---- transpose rules (JAX's, in windowed_reductions.py and convolution.py) ----
+
+/** The padding that makes a strided, dilated window's transpose a plain window op (JAX's _conv_general_vjp_lhs_padding). */
+function vjpLhsPadding(
+  inShape: readonly number[], window: readonly number[], strides: readonly number[], outShape: readonly number[],
+  padding: Padding, lhsDilation: readonly number[], rhsDilation: readonly number[],
+): Padding {
+  return inShape.map((d, i) => {
+    const before = dilateDim(window[i]!, rhsDilation[i]!) - padding[i]![0] - 1;
+    const after = dilateDim(d, lhsDilation[i]!) + dilateDim(window[i]!, rhsDilation[i]!) - 1 - dilateDim(outShape[i]!, strides[i]!) - before;
+    return [before, after];
+  });
+}
+
+/** JAX's _conv_general_vjp_rhs_padding. */
+function vjpRhsPadding(
+  inShape: readonly number[], window: readonly number[], strides: readonly number[], outShape: readonly number[],
+  padding: Padding, lhsDilation: readonly number[], rhsDilation: readonly number[],
+): Padding {
+  return inShape.map((d, i) => {
+    const lo = padding[i]![0];
+    const fromLhs = dilateDim(outShape[i]!, strides[i]!) - dilateDim(d, lhsDilation[i]!);
+    const fromRhs = dilateDim(window[i]!, rhsDilation[i]!) - lo - 1;
+    return [lo, fromLhs + fromRhs];
+  });
+}
+
+/** reduce_window_sum: the cotangent, spread by its strides and padded, summed over the same windows. */
+function reduceWindowSumTranspose(ct: Array, x: Array | UndefinedPrimal, params: Params): Array {
+  const p = windowParams(params);
+  const shape = x.aval.shape;
+  const pads = vjpLhsPadding(shape, p.window_dimensions, p.window_strides, ct.shape, p.padding, p.base_dilation, p.window_dilation);
+  const zero = fullOf(new ShapedArray([], ct.dtype, true), 0);
+  const padded = pad.bind1([ct, zero], { padding_config: pads.map(([lo, hi], i) => [lo, hi, p.window_strides[i]! - 1]) });
+  const ones = shape.map(() => 1);
+  return reduceWindowSumP.bind1([padded], {
+    base_dilation: ones,
+    padding: shape.map(() => [0, 0]),
+    window_dilation: p.window_dilation,
+    window_dimensions: p.window_dimensions,
+    window_strides: p.base_dilation,
+  });
+}
+
+const spatial = (spec: readonly number[]): number[] => spec.slice(2);
+const takeDims = (shape: readonly number[], dims: readonly number[]): number[] => dims.map((d) => shape[d]!);
+/** Swaps the first two entries (batch and feature, or out and in features) of a conv spec. */
+const swapSpec = (spec: readonly number[]): number[] => [spec[1]!, spec[0]!, ...spec.slice(2)];
+
+/** Splits dimension `src` into (size, rest) (JAX's _reshape_axis_out_of). */
+function reshapeAxisOutOf(src: number, size: number, x: Array): Array {
+  const shape = [...x.shape];
+  shape.splice(src, 1, size, shape[src]! / size);
+  return reshape.bind1([x], { new_sizes: shape });
+}
+
+/** Merges dimension `src` into dimension `dst` (numbered without `src`) as its major part (JAX's _reshape_axis_into). */
+function reshapeAxisInto(src: number, dst: number, x: Array): Array {
+  const perm = x.shape.map((_, i) => i).filter((i) => i !== src);
+  perm.splice(dst, 0, src);
+  const shape = x.shape.filter((_, i) => i !== src);
+  shape[dst] = shape[dst]! * x.shape[src]!;
+  return reshape.bind1([transpose.bind1([x], { permutation: perm })], { new_sizes: shape });
+}
+
+const convertTo = (x: Array, dtype: DType, weakType = false): Array =>
+  x.dtype === dtype ? x : convertElementType.bind1([x], { new_dtype: dtype, weak_type: weakType });
+
+/** The lhs cotangent: the output cotangent convolved with the spatially reversed, in/out-swapped kernel. */
+function convTransposeLhs(g: Array, lhs: ShapedArray, rhs: Array, params: Params): Array {
+  const dn = params.dimension_numbers as ConvDimensionNumbers;
+  const { lhs_spec: lhsSpec, rhs_spec: rhsSpec, out_spec: outSpec } = dn;
+  const batchGroups = params.batch_group_count as number;
+  let featureGroups = params.feature_group_count as number;
+  let kernel = rhs;
+  if (featureGroups > 1 || batchGroups > 1) {
+    // the group axis moves from the kernel's output features into its input features
+    kernel = reshapeAxisInto(rhsSpec[0]!, rhsSpec[1]!, reshapeAxisOutOf(rhsSpec[0]!, Math.max(featureGroups, batchGroups), kernel));
+    featureGroups = Math.max(featureGroups, batchGroups);
+  }
+  const padding = vjpLhsPadding(
+    takeDims(lhs.shape, spatial(lhsSpec)), takeDims(rhs.shape, spatial(rhsSpec)), params.window_strides as number[],
+    takeDims(g.shape, spatial(outSpec)), params.padding as Padding, params.lhs_dilation as number[], params.rhs_dilation as number[],
+  );
+  const reversed = convertTo(rev.bind1([kernel], { dimensions: spatial(rhsSpec) }), g.dtype);
+  let out = convGeneralDilatedP.bind1([g, reversed], {
+    ...params,
+    batch_group_count: 1,
+    dimension_numbers: new ConvDimensionNumbers(outSpec, swapSpec(rhsSpec), lhsSpec),
+    feature_group_count: featureGroups,
+    lhs_dilation: params.window_strides,
+    padding,
+    window_strides: params.lhs_dilation,
+  });
+  out = convertTo(out, lhs.dtype, lhs.weakType);
+  if (batchGroups > 1) out = reshapeAxisInto(lhsSpec[1]!, lhsSpec[0]!, reshapeAxisOutOf(lhsSpec[1]!, batchGroups, out));
+  return out;
+}
+
+/** The rhs cotangent: the lhs convolved with the output cotangent, batch and features swapped. */
+function convTransposeRhs(g: Array, lhs: Array, rhs: ShapedArray, params: Params): Array | null {
+  if (g.size === 0) return null; // avoids a degenerate convolution with an empty kernel
+  const dn = params.dimension_numbers as ConvDimensionNumbers;
+  const { lhs_spec: lhsSpec, rhs_spec: rhsSpec, out_spec: outSpec } = dn;
+  const groups = Math.max(params.feature_group_count as number, params.batch_group_count as number);
+  // feature groups become batch groups and vice versa
+  const featureGroups = (params.batch_group_count as number) > 1 ? groups : 1;
+  const batchGroups = (params.feature_group_count as number) > 1 ? groups : 1;
+  const padding = vjpRhsPadding(
+    takeDims(lhs.shape, spatial(lhsSpec)), takeDims(rhs.shape, spatial(rhsSpec)), params.window_strides as number[],
+    takeDims(g.shape, spatial(outSpec)), params.padding as Padding, params.lhs_dilation as number[], params.rhs_dilation as number[],
+  );
+  const out = convGeneralDilatedP.bind1([convertTo(lhs, g.dtype), g], {
+    ...params,
+    batch_group_count: batchGroups,
+    dimension_numbers: new ConvDimensionNumbers(swapSpec(lhsSpec), swapSpec(outSpec), swapSpec(rhsSpec)),
+    feature_group_count: featureGroups,
+    padding,
+    rhs_dilation: params.window_strides,
+    window_strides: params.rhs_dilation,
+  });
+  return convertTo(out, rhs.dtype, rhs.weakType);
+}
