@@ -8,7 +8,27 @@ import { ClosedJaxpr, Jaxpr, Literal, Var, dce, type Atom, type JaxprEqn } from 
 import type { Params, Primitive } from '../core/primitive.js';
 import { map as treeMap } from '../core/pytree.js';
 import { Trace, Tracer, withMainTrace, type MainTrace } from '../core/trace.js';
-import { callParams, hasTangent, isCall, jvpFlatAux, openJaxpr, type Tangent } from './ad.js';
+import { callParams, hasTangent, isCall, jvpFlatAux, literalArray, openJaxpr, type Tangent } from './ad.js';
+
+/**
+ * How a primitive holding sub-jaxprs (cond, scan, while) splits one of its equations when some
+ * inputs are unknown (JAX's partial_eval_jaxpr_custom rules): `known` equations read only known
+ * inputs and run now; `unknown` is staged and may read any input of the original equation and
+ * any variable `known` writes (those become residuals). Original outputs marked known in
+ * `outUnknown` must be written by `known`, the others by `unknown`.
+ */
+export interface EqnSplit {
+  known: JaxprEqn[];
+  unknown: JaxprEqn;
+  outUnknown: boolean[];
+}
+
+declare module '../core/primitive.js' {
+  interface PrimitiveRules {
+    /** Partial evaluation (linearize, vjp) of a primitive holding sub-jaxprs; undefined stages the whole equation. */
+    partialEval?(eqn: JaxprEqn, inUnknown: boolean[]): EqnSplit | undefined;
+  }
+}
 
 /** A value that is known now (`known`) or only by its aval until the staged jaxpr runs. */
 export class PartialVal {
@@ -86,7 +106,10 @@ export class PartialEvalTrace extends Trace {
   processPrimitive(primitive: Primitive, tracers: Array[], params: Params): Array[] {
     const ins = tracers as PartialEvalTracer[];
     if (ins.every((t) => t.pval.known !== undefined)) return primitive.bind(ins.map((t) => t.pval.known!), params);
-    if (isCall(params)) return this.processCall(primitive, ins, params);
+    if (primitive.rules.partialEval) {
+      const outs = this.processSplit(primitive, ins, params);
+      if (outs) return outs;
+    } else if (isCall(params)) return this.processCall(primitive, ins, params);
     const inputs = ins.map((t) => this.instantiateConst(t));
     const avals = primitive.rules.abstractEval(inputs.map((t) => t.aval), params);
     return this.stage(primitive, inputs, params, avals);
@@ -116,6 +139,27 @@ export class PartialEvalTrace extends Trace {
     let k = 0;
     let u = 0;
     return split.outUnknown.map((unknown) => (unknown ? staged[u++]! : knownOuts[k++]!));
+  }
+
+  /** Applies the primitive's own split (cond, scan, while): known equations run now, the unknown one is staged. */
+  private processSplit(primitive: Primitive, ins: PartialEvalTracer[], params: Params): Array[] | undefined {
+    const inVars = ins.map((t) => new Var(t.aval));
+    const outVars = primitive.rules.abstractEval(ins.map((t) => t.aval), params).map((a) => new Var(a));
+    const split = primitive.rules.partialEval!({ primitive, inputs: inVars, params, outVars }, ins.map((t) => t.pval.known === undefined));
+    if (!split) return undefined;
+    const known = new Map<Var, Array>();
+    const unknown = new Map<Var, PartialEvalTracer>();
+    inVars.forEach((v, i) => (ins[i]!.pval.known === undefined ? unknown.set(v, ins[i]!) : known.set(v, ins[i]!.pval.known!)));
+    const read = (a: Atom): Array => (a instanceof Literal ? literalArray(a) : known.get(a)!);
+    for (const eqn of split.known) {
+      const outs = eqn.primitive.bind(eqn.inputs.map(read), eqn.params);
+      eqn.outVars.forEach((v, i) => known.set(v, outs[i]!));
+    }
+    const u = split.unknown;
+    const inputs = u.inputs.map((a) => (a instanceof Var && unknown.has(a) ? unknown.get(a)! : this.instantiateConst(this.pure(read(a)))));
+    const staged = this.stage(u.primitive, inputs, u.params, u.outVars.map((v) => v.aval));
+    u.outVars.forEach((v, i) => unknown.set(v, staged[i]!));
+    return outVars.map((v, i) => (split.outUnknown[i] ? unknown.get(v)! : known.get(v)!));
   }
 }
 
@@ -236,17 +280,21 @@ export interface JaxprSplit {
 
 const splitCache = new WeakMap<ClosedJaxpr, Map<string, JaxprSplit>>();
 
-/** Unzips a call's jaxpr (constants as leading inputs) into known and unknown parts (autodidax's partial_eval_jaxpr). */
-export function partialEvalJaxpr(closed: ClosedJaxpr, inUnknown: boolean[]): JaxprSplit {
+/**
+ * Unzips a call's jaxpr (constants as leading inputs) into known and unknown parts (autodidax's
+ * partial_eval_jaxpr). Outputs marked in `instantiate` are unknown even where they could be known
+ * (control flow needs the same unknown outputs in every branch and iteration).
+ */
+export function partialEvalJaxpr(closed: ClosedJaxpr, inUnknown: boolean[], instantiate: boolean[] = []): JaxprSplit {
   let byMask = splitCache.get(closed);
   if (!byMask) splitCache.set(closed, (byMask = new Map()));
-  const key = inUnknown.map(Number).join('');
+  const key = `${inUnknown.map(Number).join('')}|${instantiate.map(Number).join('')}`;
   let split = byMask.get(key);
-  if (!split) byMask.set(key, (split = splitJaxpr(openJaxpr(closed), inUnknown)));
+  if (!split) byMask.set(key, (split = splitJaxpr(openJaxpr(closed), inUnknown, instantiate)));
   return split;
 }
 
-function splitJaxpr(jaxpr: Jaxpr, inUnknown: boolean[]): JaxprSplit {
+function splitJaxpr(jaxpr: Jaxpr, inUnknown: boolean[], instantiate: boolean[]): JaxprSplit {
   const unknown = new Set<Var>(jaxpr.inVars.filter((_, i) => inUnknown[i]));
   const isUnknown = (a: Atom) => a instanceof Var && unknown.has(a);
   const residuals = new Set<Var>();
@@ -258,9 +306,15 @@ function splitJaxpr(jaxpr: Jaxpr, inUnknown: boolean[]): JaxprSplit {
   const unknownEqns: JaxprEqn[] = [];
   for (const eqn of jaxpr.eqns) {
     const unks = eqn.inputs.map(isUnknown);
+    const split = unks.some(Boolean) ? eqn.primitive.rules.partialEval?.(eqn, unks) : undefined;
     if (!unks.some(Boolean)) {
       knownEqns.push(eqn);
-    } else if (isCall(eqn.params)) {
+    } else if (split) {
+      // The primitive's own split (cond, scan, while): what it reads of the known side are residuals.
+      knownEqns.push(...split.known);
+      unknownEqns.push({ ...split.unknown, inputs: split.unknown.inputs.map((a) => (isUnknown(a) ? a : asResidual(a))) });
+      eqn.outVars.forEach((v, i) => split.outUnknown[i] && unknown.add(v));
+    } else if (!eqn.primitive.rules.partialEval && isCall(eqn.params)) {
       // A nested call splits recursively, so its known outputs stay known.
       const inner = partialEvalJaxpr(eqn.params.jaxpr as ClosedJaxpr, unks);
       const res = inner.unknown.jaxpr.inVars.slice(0, inner.numResiduals).map((v) => new Var(v.aval));
@@ -282,7 +336,9 @@ function splitJaxpr(jaxpr: Jaxpr, inUnknown: boolean[]): JaxprSplit {
       eqn.outVars.forEach((v) => unknown.add(v));
     }
   }
-  const outUnknown = jaxpr.outs.map(isUnknown);
+  const outUnknown = jaxpr.outs.map((a, i) => isUnknown(a) || (instantiate[i] ?? false));
+  // Known outputs made unknown are read by the unknown jaxpr as residuals.
+  jaxpr.outs.forEach((a, i) => outUnknown[i] && !isUnknown(a) && asResidual(a));
   const res = [...residuals];
   const known = new Jaxpr([], jaxpr.inVars.filter((_, i) => !inUnknown[i]), knownEqns, [...jaxpr.outs.filter((_, i) => !outUnknown[i]), ...res]);
   const unknownJaxpr = new Jaxpr([], [...res, ...jaxpr.inVars.filter((_, i) => inUnknown[i])], unknownEqns, jaxpr.outs.filter((_, i) => outUnknown[i]));

@@ -9,3 +9,4 @@ export * from './sorting.js';
 export * from './cumulative.js';
 export * from './windowed.js';
 export * from './stop_gradient.js';
+export * from './control.js';

@@ -1,0 +1,5 @@
+// Structured control flow (jax.lax.cond / switch / while_loop / fori_loop / scan / map): primitives
+// holding closed jaxprs, so loops and branches stay single compiled ops under jit, jvp and grad.
+export { cond, condP, switch } from './control/cond.js';
+export { foriLoop, whileLoop, whileP } from './control/while.js';
+export { map, scan, scanP, type ScanOptions } from './control/scan.js';
