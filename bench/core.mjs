@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 import { jit, numpy as jnp } from '../dist/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+// Measure real compilations: no executables from the on-disk cache.
+process.env.JAXTS_COMPILATION_CACHE = '0';
 const iterations = Number(process.argv[2] ?? 20000);
 const python = process.argv[3] ?? 'python3';
 

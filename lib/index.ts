@@ -11,6 +11,7 @@ export { memory, tidy, type MemoryReport } from './core/memory.js';
 export { ClosedJaxpr, Jaxpr } from './core/jaxpr.js';
 export { jit, makeJaxpr, evalShape, type JitOptions, type JitStats, type Jitted, type ShapeDtypeStruct } from './api/jit.js';
 export { grad, valueAndGrad, jvp, vjp, linearize, linearTranspose, jacfwd, jacrev, jacobian, hessian, stopGradient, type GradOptions, type Arrays, type Args } from './api/grad.js';
+export { vmap, type VmapOptions } from './api/vmap.js';
 
 export { Backend, clientCreateOptions, type BackendOptions, type CompileRequest, type Platform } from './runtime/backend.js';
 export { encodeCompileOptions, decodeCompileOptions, type CompileOptions } from './runtime/compile_options.js';

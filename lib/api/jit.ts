@@ -8,6 +8,7 @@ import { ClosedJaxpr, dce } from '../core/jaxpr.js';
 import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
 import { flatten, unflatten, type TreeDef } from '../core/pytree.js';
 import { callParams, jvpJaxpr } from '../interpreters/ad.js';
+import { axisSizeOf, batchJaxpr } from '../interpreters/batching.js';
 import { traceToJaxpr } from '../interpreters/partial_eval.js';
 import { transposeJaxpr } from '../interpreters/transpose.js';
 import { lowerModule, lowerPrivateFunction, type LoweredModule } from '../lowering/module.js';
@@ -122,6 +123,11 @@ export const pjit: Primitive = new Primitive(
       const outs = pjit.bind([...jaxpr.consts, ...defined, ...cts.filter((c): c is Array => c !== null)], callParams(params, jaxpr));
       let k = 0;
       return undefinedIn.map((u) => (u ? outs[k++]! : null));
+    },
+    // vmap: a new call of the inner jaxpr batched along the operands' batch axes (cached per axes).
+    batch: (args, dims, params) => {
+      const { jaxpr, outDims } = batchJaxpr(params.jaxpr as ClosedJaxpr, dims, axisSizeOf(args, dims));
+      return [pjit.bind([...jaxpr.consts, ...args], callParams(params, jaxpr)), outDims];
     },
   },
   { multipleResults: true },

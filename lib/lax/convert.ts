@@ -3,10 +3,11 @@ import { ShapedArray } from '../core/aval.js';
 import { checkDType, itemsize, type DType } from '../core/dtypes.js';
 import { Primitive, UndefinedPrimal } from '../core/primitive.js';
 import { defjvpZero, defrules, hasTangent } from '../interpreters/ad.js';
+import { defvectorized, moveaxis } from '../interpreters/batching.js';
 import { i64Array } from '../lowering/context.js';
 
 /** convert_element_type[new_dtype, weak_type] */
-export const convertElementType: Primitive = defrules(new Primitive('convert_element_type', {
+export const convertElementType: Primitive = defrules(defvectorized(new Primitive('convert_element_type', {
   abstractEval: ([x], params) => [new ShapedArray(x!.shape, checkDType(params.new_dtype, 'convert_element_type'), params.weak_type === true)],
   lower: (ctx, [x], _p, [out]) => {
     if (x!.aval.dtype === out!.dtype) return [x!];
@@ -28,7 +29,7 @@ export const convertElementType: Primitive = defrules(new Primitive('convert_ele
       : x!;
     return [ctx.op1('stablehlo.convert', [source], out!)];
   },
-}), {
+})), {
   // float → int has no tangent; the cotangent converts back to the operand's dtype and weak type.
   jvp: ([x], [t], params) => [
     [convertElementType.bind1([x!], params)],
@@ -41,7 +42,7 @@ export const convertElementType: Primitive = defrules(new Primitive('convert_ele
 });
 
 /** bitcast_convert_type[new_dtype]: same bits, another type of the same width (or a trailing dim). */
-export const bitcastConvertType = defjvpZero(new Primitive('bitcast_convert_type', {
+export const bitcastConvertType: Primitive = defjvpZero(new Primitive('bitcast_convert_type', {
   abstractEval: ([x], params) => {
     const to = checkDType(params.new_dtype, 'bitcast_convert_type');
     const from = x!.dtype;
@@ -54,6 +55,11 @@ export const bitcastConvertType = defjvpZero(new Primitive('bitcast_convert_type
     return [new ShapedArray(x!.shape.slice(0, -1), to)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.bitcast_convert', [x!], out!)],
+  // Elementwise, but a narrowing bitcast consumes the last axis: the batch axis must not be it.
+  batch: ([x], [d], params) => {
+    const front = itemsize(checkDType(params.new_dtype, 'bitcast_convert_type')) > itemsize(x!.dtype) && d === x!.ndim - 1;
+    return [[bitcastConvertType.bind1([front ? moveaxis(x!, d, 0) : x!], params)], [front ? 0 : (d ?? null)]];
+  },
 }));
 
 /** iota[dtype, shape, dimension] */

@@ -4,6 +4,7 @@ import { checkDType, type DType } from '../core/dtypes.js';
 import type { Array } from '../core/array.js';
 import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
 import { defjvp, defrules } from '../interpreters/ad.js';
+import type { BatchDim, BatchResult } from '../interpreters/batching.js';
 import { convertElementType } from './convert.js';
 import { transpose } from './shape.js';
 
@@ -49,6 +50,7 @@ export const dotGeneral: Primitive = defrules(defjvp(new Primitive('dot_general'
     const dims = `#stablehlo.dot<lhs_batching_dimensions = ${list(lb)}, rhs_batching_dimensions = ${list(rb)}, lhs_contracting_dimensions = ${list(lc)}, rhs_contracting_dimensions = ${list(rc)}>`;
     return [ctx.op1('stablehlo.dot_general', [lhs!, rhs!], out!, { dot_dimension_numbers: dims })];
   },
+  batch: dotGeneralBatch,
 }), (g, [, rhs], _ans, params) => dotGeneral.bind1([g, rhs!], params),
   (g, [lhs], _ans, params) => dotGeneral.bind1([lhs!, g], params),
 ), {
@@ -84,4 +86,30 @@ function transposeRhs(ct: Array, x: Array, y: ShapedArray, params: Params): Arra
   const [[xContract, yContract], [xBatch, yBatch]] = params.dimension_numbers as DotDimensionNumbers;
   const swapped: DotDimensionNumbers = [[yContract, xContract], [yBatch, xBatch]];
   return transposeLhs(ct, y, x, { ...params, dimension_numbers: swapped }, true);
+}
+
+// ---- batching rule (JAX's _dot_general_batch_rule) ----
+
+/**
+ * Both operands batched: their batch axes become a new leading dot_general batch dimension.
+ * One batched: its batch axis is one more free dimension of that operand, so nothing moves.
+ */
+function dotGeneralBatch([lhs, rhs]: Array[], [lbd, rbd]: BatchDim[], params: Params): BatchResult {
+  const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
+  const bump = (dims: number[], b: number) => dims.map((d) => (d >= b ? d + 1 : d));
+  const free = (ndim: number, c: number[], b: number[]) => range(ndim).filter((d) => !c.includes(d) && !b.includes(d));
+  let dims: DotDimensionNumbers;
+  let outDim: number;
+  if (lbd != null && rbd != null) {
+    dims = [[bump(lc, lbd), bump(rc, rbd)], [[lbd, ...bump(lb, lbd)], [rbd, ...bump(rb, rbd)]]];
+    outDim = 0;
+  } else if (lbd != null) {
+    dims = [[bump(lc, lbd), rc], [bump(lb, lbd), rb]];
+    outDim = lb.length + free(lhs!.ndim - 1, lc, lb).filter((d) => d < lbd).length;
+  } else {
+    const r = rbd!;
+    dims = [[lc, bump(rc, r)], [lb, bump(rb, r)]];
+    outDim = lhs!.ndim - lc.length + free(rhs!.ndim - 1, rc, rb).filter((d) => d < r).length;
+  }
+  return [[dotGeneral.bind1([lhs!, rhs!], { ...params, dimension_numbers: dims })], [outDim]];
 }

@@ -7,6 +7,7 @@ import type { LoweringContext, Value } from '../lowering/context.js';
 import type { Array } from '../core/array.js';
 import { UndefinedPrimal } from '../core/primitive.js';
 import { addTangents, constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike, type JvpRule, type TransposeRule } from '../interpreters/ad.js';
+import { axisSizeOf, broadcastBatch, defbroadcasting, defvectorized, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { convertElementType } from './convert.js';
 import { checkDTypes, naryAval, type DTypeClass } from './rules.js';
 import { broadcastInDim } from './shape.js';
@@ -28,25 +29,25 @@ function lowering(lower: Lower) {
 
 /** A unary elementwise primitive on `dtypes` lowered to `lower`. */
 export function unary(name: string, dtypes: DTypeClass, typeName: string, lower: Lower, outDType?: (d: DType) => DType): Primitive {
-  return new Primitive(name, {
+  return defvectorized(new Primitive(name, {
     abstractEval: ([x], _params) => {
       checkDTypes(name, [x!], dtypes, typeName);
       return [new ShapedArray(x!.shape, outDType ? outDType(x!.dtype) : x!.dtype, x!.weakType)];
     },
     lower: lowering(lower),
-  });
+  }));
 }
 
 /** A binary (or n-ary) elementwise primitive: same shapes, same dtypes. */
 export function binary(name: string, dtypes: DTypeClass, typeName: string, lower: Lower, outDType?: (d: DType) => DType): Primitive {
-  return new Primitive(name, {
+  return defbroadcasting(new Primitive(name, {
     abstractEval: (avals) => {
       checkDTypes(name, avals, dtypes, typeName);
       const out = naryAval(name, avals);
       return [outDType ? new ShapedArray(out.shape, outDType(out.dtype), false) : out];
     },
     lower: lowering(lower),
-  });
+  }));
 }
 
 const realOf = (d: DType): DType => (d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d);
@@ -116,7 +117,7 @@ export const conj = deflinear(unary('conj', isComplex, 'complex', (ctx, [x], _p,
   return ctx.op1('stablehlo.complex', [re, im], out);
 }), (ct) => op.conj(ct));
 /** x ** y for a static integer y, by repeated squaring (as JAX lowers integer_pow). */
-export const integerPow = defjvp(new Primitive('integer_pow', {
+export const integerPow = defjvp(defvectorized(new Primitive('integer_pow', {
   abstractEval: ([x], params) => {
     checkDTypes('integer_pow', [x!], numeric, 'number');
     if (!Number.isInteger(params.y)) throw new TypeError(`integer_pow: y must be an integer, got ${String(params.y)}`);
@@ -136,7 +137,7 @@ export const integerPow = defjvp(new Primitive('integer_pow', {
     const result = acc ?? ctx.constant(1, out!);
     return [y < 0 ? ctx.op1('stablehlo.divide', [ctx.constant(1, out!), result], out!) : result];
   },
-}), integerPowJvp);
+})), integerPowJvp);
 
 // ---- binary ----
 export const add = defrules(binary('add', numeric, 'number', 'stablehlo.add'), { jvp: addJvp, transpose: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? ct! : null] });
@@ -213,6 +214,7 @@ export const selectN = defrules(new Primitive('select_n', {
     }
     return [acc];
   },
+  batch: selectBatch,
 }), { jvp: selectJvp, transpose: selectTranspose });
 
 /** clamp(min, x, max) */
@@ -227,6 +229,7 @@ export const clamp = defjvp(new Primitive('clamp', {
     return [x!];
   },
   lower: (ctx, args, _p, [out]) => [ctx.op1('stablehlo.clamp', args, out!)],
+  batch: clampBatch,
 }), clampMinJvp, clampOperandJvp, clampMaxJvp);
 
 
@@ -348,3 +351,40 @@ function clampMaxJvp(g: Array, [, x, hi]: Array[]): Array {
   return op.select(op.lt(broadcastLike(hi!, x!), x!), broadcastLike(g, x!), zerosLike(x!.aval));
 }
 
+
+// ---- batching rules (JAX's _select_batch_rule and _clamp_batch_rule, without size-1 broadcasting) ----
+
+/** A batched per-example scalar (shape [size]) spread over `shape` along axis `d`. */
+const spread = (x: Array, shape: readonly number[], d: number): Array => broadcastInDim.bind1([x], { shape, broadcast_dimensions: [d] });
+
+/**
+ * select_n: the cases are aligned on the first batched case's axis (no move when they agree); a
+ * scalar `which` that is not batched stays scalar, a batched scalar one is spread over the cases.
+ */
+function selectBatch(args: Array[], dims: BatchDim[]): BatchResult {
+  const size = axisSizeOf(args, dims);
+  const [which, ...cases] = args as [Array, ...Array[]];
+  const [wd, ...cds] = dims as [BatchDim, ...BatchDim[]];
+  const rank = cases[0]!.ndim - (cds[0] === null ? 0 : 1); // per example
+  const whichRank = which.ndim - (wd === null ? 0 : 1);
+  const d = cds.find((b) => b !== null) ?? (wd !== null && whichRank === rank ? wd : 0);
+  const cs = cases.map((c, i) => matchAxis(c, cds[i] ?? null, d, size));
+  const w = wd === null ? (which.ndim === 0 ? which : broadcastBatch(which, size, d)) : whichRank === rank ? moveaxis(which, wd, d) : spread(which, cs[0]!.shape, d);
+  return [[selectN.bind1([w, ...cs])], [d]];
+}
+
+/** clamp: bounds follow the operand's batch axis; unbatched scalar bounds stay scalar. */
+function clampBatch(args: Array[], dims: BatchDim[]): BatchResult {
+  const size = axisSizeOf(args, dims);
+  const [lo, x, hi] = args as [Array, Array, Array];
+  const [ld, xd, hd] = dims as [BatchDim, BatchDim, BatchDim];
+  const rank = x.ndim - (xd === null ? 0 : 1); // per example
+  // x unbatched: put its axis where a batched full-shaped bound has it
+  const d = xd ?? (rank > 0 && ld !== null && lo.ndim > rank ? ld : rank > 0 && hd !== null && hi.ndim > rank ? hd : 0);
+  const operand = matchAxis(x, xd, d, size);
+  const bound = (v: Array, bd: BatchDim): Array => {
+    if (bd === null) return v.ndim === 0 ? v : broadcastBatch(v, size, d);
+    return v.ndim - 1 === rank ? moveaxis(v, bd, d) : spread(v, operand.shape, d);
+  };
+  return [[clamp.bind1([bound(lo, ld), operand, bound(hi, hd)])], [d]];
+}

@@ -4,6 +4,7 @@ import { finfo, iinfo, isBool, isFloating, isInexact, isInteger, isSignedInteger
 import type { Array } from '../core/array.js';
 import { Primitive, type Params } from '../core/primitive.js';
 import { constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike } from '../interpreters/ad.js';
+import { defreducer } from '../interpreters/batching.js';
 import { and, div, eq, mul, selectN } from './elementwise.js';
 import { convertElementType } from './convert.js';
 import { broadcastInDim } from './shape.js';
@@ -43,14 +44,14 @@ function lowerReduce(ctx: LoweringContext, x: Value, axes: number[], out: Shaped
 
 function reduction(kind: string, dtypes: DTypeClass, typeName: string): Primitive {
   const bitwise = kind === 'and' || kind === 'or' || kind === 'xor';
-  return new Primitive(`reduce_${kind}`, {
+  return defreducer(new Primitive(`reduce_${kind}`, {
     abstractEval: ([x], params) => {
       checkDTypes(`reduce_${kind}`, [x!], dtypes, typeName);
       const out = reducedAval(`reduce_${kind}`, x!, params.axes as number[]);
       return [bitwise ? out.withWeakType(false) : out]; // JAX's logical reductions drop the weak type
     },
     lower: (ctx, [x], params, [out]) => [lowerReduce(ctx, x!, params.axes as number[], out!, kind)],
-  });
+  }));
 }
 
 const any: DTypeClass = () => true;
@@ -66,7 +67,7 @@ export const reduceXor = defjvpZero(reduction('xor', intOrBool, 'integer or bool
 /** argmax/argmin[axes=(axis,), index_dtype]: first index of the extreme value; NaN wins, as in JAX. */
 function argReduction(kind: 'max' | 'min'): Primitive {
   const name = `arg${kind}`;
-  return new Primitive(name, {
+  return defreducer(new Primitive(name, {
     abstractEval: ([x], params) => {
       const axes = params.axes as number[];
       if (axes.length !== 1) throw new TypeError(`${name}: exactly one axis is supported, got ${JSON.stringify(axes)}`);
@@ -103,7 +104,7 @@ function argReduction(kind: 'max' | 'min'): Primitive {
       const [, indices] = ctx.op('stablehlo.reduce', [x!, iota, initV, initI], [new ShapedArray(outShape, dtype), new ShapedArray(outShape, index)], { dimensions: i64Array([axis]) }, [body]);
       return [indices!];
     },
-  });
+  }));
 }
 export const argmax = defjvpZero(argReduction('max'));
 export const argmin = defjvpZero(argReduction('min'));

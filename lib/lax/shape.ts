@@ -3,6 +3,7 @@ import type { Array } from '../core/array.js';
 import { ShapedArray, sameShape, shapeStr } from '../core/aval.js';
 import { Primitive, type Params, type UndefinedPrimal } from '../core/primitive.js';
 import { deflinear } from '../interpreters/ad.js';
+import { moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { i64Array } from '../lowering/context.js';
 import { reduceSum } from './reduce.js';
 import { checkAxes } from './rules.js';
@@ -27,6 +28,7 @@ export const broadcastInDim = deflinear(new Primitive('broadcast_in_dim', {
   lower: (ctx, [x], params, [out]) => [
     ctx.op1('stablehlo.broadcast_in_dim', [x!], out!, { broadcast_dimensions: i64Array(params.broadcast_dimensions as number[]) }),
   ],
+  batch: broadcastInDimBatch,
 }), broadcastTranspose);
 
 /** reshape[new_sizes] */
@@ -40,6 +42,7 @@ export const reshape = deflinear(new Primitive('reshape', {
     return [new ShapedArray(shape, x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
+  batch: reshapeBatch,
 }), (ct, x) => reshapeTo(ct, x));
 
 /** transpose[permutation] */
@@ -51,6 +54,7 @@ export const transpose: Primitive = deflinear(new Primitive('transpose', {
     return [new ShapedArray(perm.map((p) => x!.shape[p]!), x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.transpose', [x!], out!, { permutation: i64Array(params.permutation as number[]) })],
+  batch: transposeBatch,
 }), (ct, _x, params) => {
   const perm = params.permutation as number[];
   return transpose.bind1([ct], { permutation: perm.map((_, i) => perm.indexOf(i)) });
@@ -67,6 +71,7 @@ export const squeeze = deflinear(new Primitive('squeeze', {
     return [new ShapedArray(x!.shape.filter((_, i) => !dims.includes(i)), x!.dtype, x!.weakType)];
   },
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
+  batch: squeezeBatch,
 }), (ct, x) => reshapeTo(ct, x));
 
 /** rev[dimensions]: reverses the order of elements along dimensions. */
@@ -76,6 +81,7 @@ export const rev: Primitive = deflinear(new Primitive('rev', {
     return [x!];
   },
   lower: (ctx, [x], params, [out]) => [ctx.op1('stablehlo.reverse', [x!], out!, { dimensions: i64Array(params.dimensions as number[]) })],
+  batch: revBatch,
 }), (ct, _x, params) => rev.bind1([ct], params));
 
 // ---- transpose rules ----
@@ -90,4 +96,47 @@ function broadcastTranspose(ct: Array, x: Array | UndefinedPrimal, params: Param
   const dims = (params.broadcast_dimensions as number[]).filter((_, i) => shape[i] !== 1);
   const axes = ct.shape.map((_, i) => i).filter((i) => !dims.includes(i));
   return reshapeTo(axes.length ? reduceSum.bind1([ct], { axes }) : ct, x);
+}
+
+// ---- batching rules (JAX's, moving the batch axis only for reshape and transpose) ----
+
+/** Per-example axes as axes of the value batched at `d`. */
+const skipBatch = (axes: number[], d: number): number[] => axes.map((a) => (a >= d ? a + 1 : a));
+
+/**
+ * The batch axis goes right after the output axis of the operand axis before it, so that
+ * broadcast_dimensions stay increasing and the operand needs no transpose (JAX moves it to 0).
+ */
+function broadcastInDimBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  const b = bdim!;
+  const dims = params.broadcast_dimensions as number[];
+  const at = b === 0 ? 0 : dims[b - 1]! + 1;
+  const shape = [...(params.shape as number[])];
+  shape.splice(at, 0, x!.shape[b]!);
+  const shifted = dims.map((d) => (d >= at ? d + 1 : d));
+  shifted.splice(b, 0, at);
+  return [[broadcastInDim.bind1([x!], { ...params, shape, broadcast_dimensions: shifted })], [at]];
+}
+
+/** reshape mixes axes: the batch axis goes first, as in JAX. */
+function reshapeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  const operand = moveaxis(x!, bdim!, 0);
+  return [[reshape.bind1([operand], { ...params, new_sizes: [operand.shape[0]!, ...(params.new_sizes as number[])] })], [0]];
+}
+
+/** One transpose that also brings the batch axis to the front, as in JAX. */
+function transposeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  const b = bdim!;
+  const permutation = [b, ...skipBatch(params.permutation as number[], b)];
+  return [[transpose.bind1([x!], { ...params, permutation })], [0]];
+}
+
+function squeezeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  const b = bdim!;
+  const dimensions = params.dimensions as number[];
+  return [[squeeze.bind1([x!], { ...params, dimensions: skipBatch(dimensions, b) })], [b - dimensions.filter((d) => d < b).length]];
+}
+
+function revBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  return [[rev.bind1([x!], { ...params, dimensions: skipBatch(params.dimensions as number[], bdim!) })], [bdim!]];
 }

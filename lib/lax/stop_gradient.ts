@@ -9,6 +9,7 @@ export const stopGradientP: Primitive = new Primitive('stop_gradient', {
   impl: ([x]) => [x!],
   lower: (_ctx, [x]) => [x!],
   jvp: ([x]) => [[stopGradientP.bind1([x!])], [null]],
+  batch: ([x], [d]) => [[stopGradientP.bind1([x!])], [d ?? null]],
 });
 
 /** `lax.stopGradient(x)`: x (a pytree), treated as a constant by differentiation. JS numbers are constants already. */
