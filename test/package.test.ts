@@ -9,7 +9,7 @@ const run = (code: string, type: 'commonjs' | 'module') =>
 
 test('require("jaxts") works and runs a program', () => {
   const result = run(
-    `const j = require(${JSON.stringify(root)});
+    `const j = require(${JSON.stringify(root + path.sep)}) /* the package folder, never a same-named .json beside it */;
      const b = j.getBackend('cpu');
      const x = b.bufferFromHost(new Int32Array([5, 6]), 'int32', [2]);
      const y = j.jit((a) => a.mul(2))(j.numpy.array([1, 2, 3]));

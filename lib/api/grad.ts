@@ -1,7 +1,7 @@
 // The autodiff API, as jax.grad and its family: pytrees in and out, JAX's argument checks and
 // errors, on top of the flat interpreters (ad.ts: jvp; partial_eval_ad.ts: linearize;
 // transpose.ts: vjp). Tangents of integer and bool values (JAX's float0) are `null` here.
-import { Array } from '../core/array.js';
+import { Array, type AsArrays } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, sameShape, shapeStr } from '../core/aval.js';
 import { isFloating, isInexact, type DType } from '../core/dtypes.js';
@@ -18,15 +18,7 @@ import { asarray, convertTo } from '../numpy/convert.js';
 type Fn = (...args: never[]) => unknown;
 
 /** `T` with its leaves as Arrays (JS numbers become arrays; null stays null, as float0 tangents). */
-export type Arrays<T> = T extends Array | number | boolean | bigint
-  ? Array
-  : T extends null | undefined
-    ? T
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: Arrays<T[K]> }
-      : T extends object
-        ? { [K in keyof T]: Arrays<T[K]> }
-        : T;
+export type Arrays<T> = AsArrays<T>;
 
 /** Arguments as transformed functions accept them: an Array may be given as a JS number. */
 export type Args<T extends readonly unknown[]> = { [K in keyof T]: T[K] extends Array ? Array | number : T[K] };

@@ -14,6 +14,17 @@ export interface NestedList extends ReadonlyArray<number | boolean | bigint | Ne
 /** An index entry of `x.slice(...)`: integer, range `[start, stop, step]`, null (new axis), '...', or an index Array. */
 export type IndexEntry = number | [number?, number?, number?] | (number | null | undefined)[] | null | '...' | Array;
 
+/** `T` with its leaves as Arrays, as transformations return them (JS scalars become weakly typed Arrays). */
+export type AsArrays<T> = T extends Array | number | boolean | bigint
+  ? Array
+  : T extends null | undefined
+    ? T
+    : T extends readonly unknown[]
+      ? { -readonly [K in keyof T]: AsArrays<T[K]> }
+      : T extends object
+        ? { [K in keyof T]: AsArrays<T[K]> }
+        : T;
+
 /** Options of `x.at(...)` methods, as JAX's (`mode`, `fill_value`, `indices_are_sorted`, `unique_indices`). */
 export interface AtOptions {
   mode?: 'clip' | 'fill' | 'drop' | 'promise_in_bounds';

@@ -19,15 +19,7 @@ import { defaultBackend } from '../../runtime/registry.js';
 import { convertElementType } from '../convert.js';
 
 /** `T` as control flow returns it: JS scalars among its leaves become (weakly typed) Arrays. */
-export type AsArrays<T> = T extends Array | number | boolean | bigint
-  ? Array
-  : T extends null | undefined
-    ? T
-    : T extends readonly unknown[]
-      ? { -readonly [K in keyof T]: AsArrays<T[K]> }
-      : T extends object
-        ? { [K in keyof T]: AsArrays<T[K]> }
-        : T;
+export type { AsArrays } from '../../core/array.js';
 
 /** A JS scalar as a (weakly typed) host array, as JAX treats Python scalars. */
 export function scalarArray(x: number | boolean | bigint): Array {
