@@ -3,20 +3,12 @@
 // 0.10.2's (the same lax calls in Python) unless marked as a hand computation.
 import { jit, lax, makeJaxpr, numpy as jnp, type Array } from '../../lib/index.js';
 import type { DType } from '../../lib/numpy/index.js';
+import { both } from '../helpers/eager_and_jit.js';
 
 const x = jnp.arange(12).reshape([3, 4]);
 const xf = x.astype('float32');
 const i32 = (v: number) => jnp.asarray(v, 'int32');
 
-/** Runs `f` eagerly and under jit: same shape, dtype and bits; returns the eager result. */
-function both(f: (...args: Array[]) => Array, ...args: Array[]): Array {
-  const eager = f(...args);
-  const compiled = jit(f)(...args);
-  expect(compiled.shape).toEqual(eager.shape);
-  expect(compiled.dtype).toBe(eager.dtype);
-  expect(Buffer.from(compiled.dataSync().buffer).equals(Buffer.from(eager.dataSync().buffer))).toBe(true);
-  return eager;
-}
 const list = (a: Array) => a.tolistSync() as unknown[];
 
 describe('slice, pad, concatenate', () => {

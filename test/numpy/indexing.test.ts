@@ -1,19 +1,11 @@
 // NumPy indexing: x.slice(...) (basic, advanced, boolean), x.at(...) updates, take, takeAlongAxis.
 // Expected values are JAX 0.10.2's (jnp on the same inputs) unless marked as a hand computation.
 import { jit, makeJaxpr, numpy as jnp, type Array } from '../../lib/index.js';
+import { both } from '../helpers/eager_and_jit.js';
 
 const x = jnp.arange(24).reshape([2, 3, 4]);
 const v = jnp.arange(6);
 
-/** Runs `f` eagerly and under jit: same shape, dtype and bits; returns the eager result. */
-function both(f: (...args: Array[]) => Array, ...args: Array[]): Array {
-  const eager = f(...args);
-  const compiled = jit(f)(...args);
-  expect(compiled.shape).toEqual(eager.shape);
-  expect(compiled.dtype).toBe(eager.dtype);
-  expect(Buffer.from(compiled.dataSync().buffer).equals(Buffer.from(eager.dataSync().buffer))).toBe(true);
-  return eager;
-}
 const list = (a: Array) => a.tolistSync();
 
 describe('basic indexing: integers, ranges, null, ellipsis', () => {

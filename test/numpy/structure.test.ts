@@ -1,18 +1,10 @@
 // Structure functions: concatenate, stack, hstack, vstack, split, tile, repeat, flip, roll, pad,
 // tril, triu, diagonal, trace, moveaxis, broadcastArrays, nonzero. Expected values are JAX 0.10.2's.
 import { jit, numpy as jnp, type Array } from '../../lib/index.js';
+import { both } from '../helpers/eager_and_jit.js';
 
 const m = jnp.arange(6).reshape([2, 3]);
 
-/** Runs `f` eagerly and under jit: same shape, dtype and bits; returns the eager result. */
-function both(f: (...args: Array[]) => Array, ...args: Array[]): Array {
-  const eager = f(...args);
-  const compiled = jit(f)(...args);
-  expect(compiled.shape).toEqual(eager.shape);
-  expect(compiled.dtype).toBe(eager.dtype);
-  expect(Buffer.from(compiled.dataSync().buffer).equals(Buffer.from(eager.dataSync().buffer))).toBe(true);
-  return eager;
-}
 const list = (a: Array) => a.tolistSync();
 const lists = (as: Array[]) => as.map((a) => a.tolistSync());
 
