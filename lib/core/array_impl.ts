@@ -7,7 +7,7 @@ import { Array } from './array.js';
 import { ShapedArray } from './aval.js';
 import { formatArray } from './format.js';
 import { userView } from './host.js';
-import { trackArray, untrackArray } from './memory.js';
+import { trackArray, untrackArray, type Entry } from './memory.js';
 
 /** Where arrays go when nothing says otherwise; set by the runtime layer. */
 let defaultDevice: (() => Device) | undefined;
@@ -20,6 +20,7 @@ export class ArrayImpl extends Array {
   #buffer: DeviceBuffer | undefined;
   #host: HostArray | undefined;
   #disposed = false;
+  #tracked: Entry | undefined;
 
   /** @internal From a device buffer, or host data in the dtype's device layout. */
   constructor(aval: ShapedArray, source: DeviceBuffer | HostArray) {
@@ -28,7 +29,7 @@ export class ArrayImpl extends Array {
     if (ArrayBuffer.isView(source)) this.#host = source;
     else {
       this.#buffer = source;
-      trackArray(this, source);
+      this.#tracked = trackArray(this, source);
     }
   }
 
@@ -54,7 +55,7 @@ export class ArrayImpl extends Array {
       const uploaded = target.backend.bufferFromHost(this.#host, this.dtype, this.shape, target);
       if (this.#buffer === undefined) {
         this.#buffer = uploaded;
-        trackArray(this, uploaded);
+        this.#tracked = trackArray(this, uploaded);
       }
       return uploaded;
     }
@@ -112,7 +113,7 @@ export class ArrayImpl extends Array {
     if (this.#disposed) return;
     this.#disposed = true;
     if (this.#buffer) {
-      untrackArray(this, this.#buffer);
+      untrackArray(this.#tracked);
       this.#buffer.dispose();
     }
     this.#buffer = undefined;

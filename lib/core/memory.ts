@@ -1,30 +1,32 @@
 // Live-array accounting (`memory()`), `tidy` scopes, and a GC safety net for forgotten arrays.
 import type { DeviceBuffer } from '../runtime/device_buffer.js';
 
-interface Entry {
+export interface Entry {
   device: string;
   bytes: number;
 }
 
-const live = new Map<object, Entry>();
-const collected = new FinalizationRegistry<object>((token) => live.delete(token));
-const tokens = new WeakMap<object, object>();
+// The entry itself is the registry's token (held strongly by `live`, weakly by the registry), so
+// tracking an array costs one Map insertion and one registration.
+const live = new Set<Entry>();
+const collected = new FinalizationRegistry<Entry>((entry) => live.delete(entry));
 const scopes: Set<{ dispose(): void }>[] = [];
+const deviceNames = new WeakMap<object, string>();
 
-export function trackArray(array: { dispose(): void }, buffer: DeviceBuffer): void {
-  const token = {};
-  tokens.set(array, token);
-  live.set(token, { device: String(buffer.device), bytes: buffer.nbytes });
-  collected.register(array, token, token);
+/** Counts `array` as live until `untrackArray` or garbage collection; returns its entry. */
+export function trackArray(array: { dispose(): void }, buffer: DeviceBuffer): Entry {
+  let device = deviceNames.get(buffer.device);
+  if (device === undefined) deviceNames.set(buffer.device, (device = String(buffer.device)));
+  const entry: Entry = { device, bytes: buffer.nbytes };
+  live.add(entry);
+  collected.register(array, entry, entry);
   scopes.at(-1)?.add(array);
+  return entry;
 }
 
-export function untrackArray(array: object, _buffer: DeviceBuffer): void {
-  const token = tokens.get(array);
-  if (!token) return;
-  live.delete(token);
-  collected.unregister(token);
-  tokens.delete(array);
+export function untrackArray(entry: Entry | undefined): void {
+  if (!entry || !live.delete(entry)) return;
+  collected.unregister(entry);
 }
 
 export interface MemoryReport {
@@ -37,7 +39,7 @@ export interface MemoryReport {
 /** Live arrays and their bytes, per device. */
 export function memory(): MemoryReport {
   const report: MemoryReport = { numArrays: 0, numBytes: 0, byDevice: {} };
-  for (const { device, bytes } of live.values()) {
+  for (const { device, bytes } of live) {
     report.numArrays++;
     report.numBytes += bytes;
     const d = (report.byDevice[device] ??= { numArrays: 0, numBytes: 0 });

@@ -68,6 +68,11 @@ export function withMainTrace<T>(type: TraceType, globalData: unknown, fn: (main
   }
 }
 
+/** True when no transformation is active: operations run eagerly (jit's dispatch fast path). */
+export function isEager(): boolean {
+  return stack.length === 1 && dynamic === undefined;
+}
+
 export function currentLevel(): number {
   return stack.length - 1;
 }

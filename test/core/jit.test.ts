@@ -1,5 +1,5 @@
 // jit: tracing, caching by signature, nesting, static and donated arguments, AOT lowering.
-import { config, jit, makeJaxpr, numpy as jnp, type Array } from '../../lib/index.js';
+import { config, grad, jit, makeJaxpr, numpy as jnp, vmap, type Array } from '../../lib/index.js';
 
 const values = (x: Array) => globalThis.Array.from(x.dataSync() as Float32Array);
 
@@ -32,6 +32,28 @@ describe('jit', () => {
     expect(calls).toBe(5);
     expect(f.stats.compiles).toBe(5);
     expect(f.stats.misses[0]).toBe('first call');
+  });
+
+  test('the steady-state fast path retraces on a new signature and defers to transformations', () => {
+    let calls = 0;
+    const f = jit((x: Array) => {
+      calls++;
+      return x.mul(x).sum();
+    });
+    const x = jnp.array([1, 2, 3], { dtype: 'float32' });
+    for (let i = 0; i < 3; i++) expect(f(x).item()).toBe(14); // repeated calls: the fast path
+    expect(calls).toBe(1);
+    expect(f(jnp.array([1, 2], { dtype: 'float32' })).item()).toBe(5); // new shape: traced again
+    expect(f(jnp.array([1, 2, 3], { dtype: 'int32' })).dtype).toBe('int32');
+    expect(f(x).item()).toBe(14);
+    expect(calls).toBe(3);
+    // Under grad and vmap the call is traced, not dispatched, even right after eager calls.
+    expect(values(grad(f)(x))).toEqual([2, 4, 6]);
+    expect(values(vmap(f)(jnp.array([[1, 2], [3, 4]], { dtype: 'float32' })))).toEqual([5, 25]);
+    const d = jnp.array([1, 2, 3], { dtype: 'float32' }).add(0);
+    f(d);
+    d.dispose();
+    expect(() => f(d)).toThrow(/disposed/);
   });
 
   test('the x64 flag is part of the cache key', () => {
