@@ -7,6 +7,7 @@ import { isBool, isComplex, isInexact } from '../core/dtypes.js';
 import { Primitive, type Params } from '../core/primitive.js';
 import { constLike, deflinear, defrules, fullOf, jvpFlat, type JvpRule } from '../interpreters/ad.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
+import { batchedAxis } from './batch_helpers.js';
 import { abs, add, eq, exp, log1p, max, min, mul, ne, neg, selectN, sub } from './elementwise.js';
 import { rev } from './shape.js';
 import { concatenate, pad, sliceInDim } from './slicing.js';
@@ -47,7 +48,7 @@ function logaddexp(ctx: LoweringContext, a: Value, b: Value): Value {
 
 /** A cumulative primitive [axis, reverse]: same shape and dtype as its operand. */
 function cumulative(name: string, kind: Kind): Primitive {
-  return new Primitive(name, {
+  const prim: Primitive = new Primitive(name, {
     abstractEval: ([x], params) => {
       const axis = params.axis as number;
       if (isBool(x!.dtype)) throw new TypeError(`${name} does not accept dtype bool. Accepted dtypes are subtypes of number.`);
@@ -73,7 +74,10 @@ function cumulative(name: string, kind: Kind): Primitive {
       const body = kind === 'logaddexp' ? logaddexp : (inner: LoweringContext, a: Value, b: Value) => monoidCombine(inner, kind, a, b);
       return [lowerReduceWindow(ctx, x!, init, window, out!, body)];
     },
+    // the batch axis stays; the scan axis skips it (JAX's _cumred_batch_rule)
+    batch: ([x], [bdim], params) => [[prim.bind1([x!], { ...params, axis: batchedAxis(params.axis as number, bdim!) })], [bdim!]],
   });
+  return prim;
 }
 
 /** cumsum is linear; its transpose sums from the other end. */

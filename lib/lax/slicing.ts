@@ -10,7 +10,9 @@ import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
 import {
   addTangents, constLike, defrules, deflinear, fullOf, instantiate, zerosLike, type JvpRule, type Tangent, type TransposeRule,
 } from '../interpreters/ad.js';
+import { axisSizeOf, broadcastBatch, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { i64Array, tensorType, type LoweringContext, type Value } from '../lowering/context.js';
+import { batchedAxis, clampTo, complement, countBelow, insertAt, shiftDims, slotRange, within } from './batch_helpers.js';
 import { iota } from './convert.js';
 import { add, div, eq, lt, mul, selectN, sub } from './elementwise.js';
 import { reduceSum } from './reduce.js';
@@ -106,6 +108,7 @@ export const slice: Primitive = deflinear(new Primitive('slice', {
       }),
     ];
   },
+  batch: sliceBatch,
 }), sliceTranspose);
 
 /** One dimension's padding: [low, high, interior]; low and high may be negative (cropping). */
@@ -141,6 +144,7 @@ export const pad: Primitive = defrules(new Primitive('pad', {
       }),
     ];
   },
+  batch: padBatch,
 }), { jvp: padJvp, transpose: padTranspose });
 
 /** concatenate[dimension](*operands) */
@@ -161,6 +165,7 @@ export const concatenate: Primitive = defrules(new Primitive('concatenate', {
     return [new ShapedArray(shape, first.dtype, avals.every((a) => a.weakType))];
   },
   lower: (ctx, args, params, [out]) => (args.length === 1 ? [args[0]!] : [ctx.op1('stablehlo.concatenate', args, out!, { dimension: `${params.dimension as number} : i64` })]),
+  batch: concatenateBatch,
 }), { jvp: concatenateJvp, transpose: concatenateTranspose });
 
 // ---- dynamic_slice, dynamic_update_slice ----
@@ -180,6 +185,7 @@ export const dynamicSlice: Primitive = defrules(new Primitive('dynamic_slice', {
     return [new ShapedArray(sizes, x!.dtype, x!.weakType)];
   },
   lower: (ctx, args, params, [out]) => [ctx.op1('stablehlo.dynamic_slice', args, out!, { slice_sizes: i64Array(params.slice_sizes as number[]) })],
+  batch: dynamicSliceBatch,
 }), { jvp: dynamicSliceJvp, transpose: dynamicSliceTranspose });
 
 /** dynamic_update_slice(operand, update, *start_indices): starts clamped so the update fits. */
@@ -200,6 +206,7 @@ export const dynamicUpdateSlice: Primitive = defrules(new Primitive('dynamic_upd
     return [new ShapedArray(x!.shape, x!.dtype, avals.every((a) => a.weakType))];
   },
   lower: (ctx, args, _p, [out]) => [ctx.op1('stablehlo.dynamic_update_slice', args, out!)],
+  batch: dynamicUpdateSliceBatch,
 }), { jvp: dynamicUpdateSliceJvp, transpose: dynamicUpdateSliceTranspose });
 
 // ---- gather ----
@@ -416,6 +423,7 @@ export const gather: Primitive = defrules(new Primitive('gather', {
     const fill = ctx.constant(fillValueFor(out!.dtype, params.fill_value), out!);
     return [ctx.op1('stablehlo.select', [maskB, gathered, fill], out!)];
   },
+  batch: (args, dims, params) => gatherBatch(args, dims, params),
 }), { jvp: gatherJvp, transpose: gatherTranspose });
 
 // ---- scatter ----
@@ -536,7 +544,7 @@ function clampScatterIndices(ctx: LoweringContext, operand: ShapedArray, indices
 type Combine = ((ctx: LoweringContext, current: Value, update: Value) => Value) | null;
 
 function scatterPrimitive(name: string, combine: Combine, acceptsBool: boolean): Primitive {
-  return new Primitive(name, {
+  const prim: Primitive = new Primitive(name, {
     abstractEval: ([operand, indices, updates], params) => {
       if (!acceptsBool) checkDTypes(name, [operand!], (d) => !isBool(d), 'number');
       checkScatter(name, operand!, indices!, updates!, params);
@@ -563,7 +571,9 @@ function scatterPrimitive(name: string, combine: Combine, acceptsBool: boolean):
         }, [body]),
       ];
     },
+    batch: (args, dims, params) => scatterBatch(prim, args, dims, params),
   });
+  return prim;
 }
 
 const combineWith = (opName: string): Combine => (ctx, a, b) => ctx.op1(opName, [a, b], a.aval);
@@ -931,4 +941,201 @@ function scatterTranspose(...[[ct], [operand, indices, updates], params]: Parame
     null,
     isUndefined(updates) ? gatherScattered('scatter', ct!, idx, shape, params) : null,
   ];
+}
+
+// ---- batching rules (JAX's, in jax/_src/lax/slicing.py and lax.py) ----
+// The batch axis stays where it is wherever the operation allows a new dimension there: gather
+// and scatter take it as one more window, index-batch or batching dimension at the place their
+// dimension lists allow; JAX moves it to the front first.
+
+/** slice: the batch axis is sliced whole. */
+function sliceBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
+  const b = bdim!;
+  const strides = params.strides as number[] | null | undefined;
+  return [[slice.bind1([x!], {
+    start_indices: insertAt(params.start_indices as number[], b, 0),
+    limit_indices: insertAt(params.limit_indices as number[], b, x!.shape[b]!),
+    strides: strides ? insertAt(strides, b, 1) : null,
+  })], [b]];
+}
+
+/** pad: no padding along the batch axis; a batched padding value fills the padding through a mask (as JAX). */
+function padBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const [x, value] = args as [Array, Array];
+  const [xd, vd] = dims as [BatchDim, BatchDim];
+  const d = xd ?? 0;
+  const operand = xd === null ? broadcastBatch(x, axisSizeOf(args, dims), 0) : x;
+  const padding_config = insertAt(params.padding_config as PaddingConfig, d, [0, 0, 0]);
+  if (vd === null) return [[pad.bind1([operand, value], { padding_config })], [d]];
+  const padded = pad.bind1([operand, scalarZero(operand.dtype)], { padding_config });
+  const mask = pad.bind1([fullOf(new ShapedArray([...operand.shape], 'bool'), true), fullOf(new ShapedArray([], 'bool'), false)], { padding_config });
+  const fill = broadcastInDim.bind1([value], { shape: [...padded.shape], broadcast_dimensions: [d] });
+  return [[selectN.bind1([mask, fill, padded])], [d]];
+}
+
+/** concatenate: operands aligned on the first batched one's axis (unbatched ones broadcast there). */
+function concatenateBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const size = axisSizeOf(args, dims);
+  const d = dims.find((b) => b !== null)!;
+  const operands = args.map((x, i) => matchAxis(x, dims[i] ?? null, d, size));
+  return [[concatenate.bind1(operands, { dimension: batchedAxis(params.dimension as number, d) })], [d]];
+}
+
+/** Per-example scalar starts as one [size, n] index array (JAX's _batch_dynamic_slice_indices). */
+function batchedStartIndices(starts: Array[], dims: BatchDim[], size: number): Array {
+  const columns = starts.map((s, i) =>
+    broadcastInDim.bind1([s], { shape: [size, 1], broadcast_dimensions: dims[i] === null ? [] : [0] }));
+  return concatenate.bind1(columns, { dimension: 1 });
+}
+
+/** A zero start index of `dtype`, for the batch axis of a dynamic slice. */
+const zeroStart = (dtype: DType | undefined): Array => scalarOf(0, dtype ?? 'int32');
+
+/**
+ * dynamic_slice: with unbatched starts, one more dynamic_slice dimension starting at 0; with
+ * batched starts, a clamping gather with one start row per example (as JAX).
+ */
+function dynamicSliceBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const [x, ...starts] = args as [Array, ...Array[]];
+  const [xd, ...sds] = dims as [BatchDim, ...BatchDim[]];
+  const sizes = params.slice_sizes as number[];
+  if (sds.every((d) => d === null)) {
+    const d = xd!;
+    return [[dynamicSlice.bind1([x, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], { slice_sizes: insertAt(sizes, d, x.shape[d]!) })], [d]];
+  }
+  const index = batchedStartIndices(starts, sds, axisSizeOf(args, dims));
+  const all = sizes.map((_, i) => i);
+  return gatherBatch([x, index], [xd, 0], {
+    dimension_numbers: new GatherDimensionNumbers({ offset_dims: all, collapsed_slice_dims: [], start_index_map: all }),
+    slice_sizes: sizes,
+    indices_are_sorted: true,
+    unique_indices: true,
+    mode: 'clip',
+    fill_value: null,
+  });
+}
+
+/**
+ * dynamic_update_slice: with unbatched starts, operand and update aligned on one axis, written from
+ * start 0 along it; with batched starts, a clamping scatter with one start row per example (as JAX).
+ */
+function dynamicUpdateSliceBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const [x, update, ...starts] = args as [Array, Array, ...Array[]];
+  const [xd, ud, ...sds] = dims as [BatchDim, BatchDim, ...BatchDim[]];
+  const size = axisSizeOf(args, dims);
+  if (sds.every((d) => d === null)) {
+    const d = xd ?? ud!;
+    const operands = [matchAxis(x, xd, d, size), matchAxis(update, ud, d, size)];
+    return [[dynamicUpdateSlice.bind1([...operands, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], params)], [d]];
+  }
+  const index = batchedStartIndices(starts, sds, size);
+  const all = starts.map((_, i) => i);
+  return scatterBatch(scatter, [x, index, update], [xd, 0, ud], {
+    dimension_numbers: new ScatterDimensionNumbers({ update_window_dims: all, inserted_window_dims: [], scatter_dims_to_operand_dims: all }),
+    indices_are_sorted: true,
+    unique_indices: true,
+    mode: 'clip',
+  });
+}
+
+/** Indices batched along their last axis (the index vector's place) get the batch axis in front. */
+function indicesBatchAxis(indices: Array, ib: number): [Array, number] {
+  return ib === indices.ndim - 1 ? [moveaxis(indices, ib, 0), 0] : [indices, ib];
+}
+
+/**
+ * gather (JAX's _gather_batching_rule, without moving axes): a batched operand alone gets its
+ * batch axis as one more whole window (an offset dimension of the output); batched indices alone
+ * as one more batch dimension of the indices; both as a pair of batching dimensions.
+ */
+function gatherBatch([operand, indices]: Array[], [ob, ib]: BatchDim[], params: Params): BatchResult {
+  const dn = gatherDims(params);
+  const sliceSizes = params.slice_sizes as number[];
+  const outRank = dn.offset_dims.length + indices!.ndim - (ib === null ? 1 : 2); // per example
+  /** The output position of index batch axis `i`: the i-th non-offset dimension, as near `preferred` as allowed. */
+  const outBatchAxis = (i: number, preferred: number) => clampTo(preferred, slotRange(complement(dn.offset_dims, outRank), i, outRank));
+  if (ib === null) {
+    const b = ob!;
+    const windows = complement([...dn.collapsed_slice_dims, ...dn.operand_batching_dims], operand!.ndim - 1);
+    const k = countBelow(windows, b);
+    const q = clampTo(b, slotRange(dn.offset_dims, k, outRank));
+    const dimension_numbers = new GatherDimensionNumbers({
+      offset_dims: insertAt(shiftDims(dn.offset_dims, q), k, q),
+      collapsed_slice_dims: shiftDims(dn.collapsed_slice_dims, b),
+      start_index_map: shiftDims(dn.start_index_map, b),
+      operand_batching_dims: shiftDims(dn.operand_batching_dims, b),
+      start_indices_batching_dims: dn.start_indices_batching_dims,
+    });
+    return [[gather.bind1([operand!, indices!], { ...params, dimension_numbers, slice_sizes: insertAt(sliceSizes, b, operand!.shape[b]!) })], [q]];
+  }
+  const [idx, i] = indicesBatchAxis(indices!, ib);
+  const q = outBatchAxis(i, ob ?? i);
+  if (ob === null) {
+    const dimension_numbers = new GatherDimensionNumbers({
+      ...dn,
+      offset_dims: shiftDims(dn.offset_dims, q),
+      start_indices_batching_dims: shiftDims(dn.start_indices_batching_dims, i),
+    });
+    // examples may index the same positions: no longer sorted or unique (as JAX)
+    return [[gather.bind1([operand!, idx], { ...params, dimension_numbers, indices_are_sorted: false, unique_indices: false })], [q]];
+  }
+  const b = ob!;
+  const j = countBelow(dn.operand_batching_dims, b);
+  const dimension_numbers = new GatherDimensionNumbers({
+    offset_dims: shiftDims(dn.offset_dims, q),
+    collapsed_slice_dims: shiftDims(dn.collapsed_slice_dims, b),
+    start_index_map: shiftDims(dn.start_index_map, b),
+    operand_batching_dims: insertAt(shiftDims(dn.operand_batching_dims, b), j, b),
+    start_indices_batching_dims: insertAt(shiftDims(dn.start_indices_batching_dims, i), j, i),
+  });
+  const sizes = insertAt(sliceSizes, b, operand!.shape[b] === 0 ? 0 : 1);
+  return [[gather.bind1([operand!, idx], { ...params, dimension_numbers, slice_sizes: sizes })], [q]];
+}
+
+/**
+ * The scatter family (JAX's _scatter_batching_rule, without moving axes where the dimension lists
+ * allow): the operand is batched (broadcast if it is not); with unbatched indices its batch axis is
+ * one more window, matched by a window axis of the updates; with batched indices the operand and
+ * indices get a pair of batching dimensions, matched by a scatter axis of the updates.
+ */
+function scatterBatch(prim: Primitive, [operand, indices, updates]: Array[], [ob, ib, ub]: BatchDim[], params: Params): BatchResult {
+  const size = axisSizeOf([operand!, indices!, updates!], [ob, ib, ub]);
+  const dn = scatterDims(params);
+  const rank = operand!.ndim - (ob === null ? 0 : 1); // per example
+  const updatesRank = updates!.ndim - (ub === null ? 0 : 1);
+  const bind = (o: Array, idx: Array, u: Array, fields: Partial<ScatterDimensionNumbersLike>, outDim: number): BatchResult => {
+    const dimension_numbers = new ScatterDimensionNumbers({ ...dn, ...fields });
+    return [[prim.bind1([o, idx, u], { ...params, dimension_numbers })], [outDim]];
+  };
+  if (ib === null) {
+    const windows = complement([...dn.inserted_window_dims, ...dn.operand_batching_dims], rank);
+    // the operand's batch axis and the updates' must be the same window in both window lists
+    const b = ob ?? clampTo(ub!, slotRange(windows, countBelow(dn.update_window_dims, ub!), rank));
+    const k = countBelow(windows, b);
+    const slots = slotRange(dn.update_window_dims, k, updatesRank);
+    const u = ub !== null && within(ub, slots) ? ub : clampTo(ub ?? b, slots);
+    return bind(matchAxis(operand!, ob, b, size), indices!, matchAxis(updates!, ub, u, size), {
+      update_window_dims: insertAt(shiftDims(dn.update_window_dims, u), k, u),
+      inserted_window_dims: shiftDims(dn.inserted_window_dims, b),
+      scatter_dims_to_operand_dims: shiftDims(dn.scatter_dims_to_operand_dims, b),
+      operand_batching_dims: shiftDims(dn.operand_batching_dims, b),
+    }, b);
+  }
+  // the updates' batch axis must be the i-th of their scatter (non-window) axes when the indices'
+  // is their i-th axis: batched updates that do not fit move the (smaller) indices instead
+  const scatterAxes = complement(dn.update_window_dims, updatesRank);
+  const last = indices!.ndim - 1;
+  const fits = ub !== null && ib !== last && within(ub, slotRange(scatterAxes, ib, updatesRank));
+  const i = ub === null ? (ib === last ? 0 : ib) : fits ? ib : countBelow(scatterAxes, ub);
+  const idx = moveaxis(indices!, ib, i);
+  const u = ub ?? clampTo(i, slotRange(scatterAxes, i, updatesRank));
+  const b = ob ?? 0;
+  const j = countBelow(dn.operand_batching_dims, b);
+  return bind(matchAxis(operand!, ob, b, size), idx, matchAxis(updates!, ub, u, size), {
+    update_window_dims: shiftDims(dn.update_window_dims, u),
+    inserted_window_dims: shiftDims(dn.inserted_window_dims, b),
+    scatter_dims_to_operand_dims: shiftDims(dn.scatter_dims_to_operand_dims, b),
+    operand_batching_dims: insertAt(shiftDims(dn.operand_batching_dims, b), j, b),
+    scatter_indices_batching_dims: insertAt(shiftDims(dn.scatter_indices_batching_dims, i), j, i),
+  }, b);
 }

@@ -3,9 +3,11 @@
 import type { Array } from '../core/array.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { isComplex, isFloating, isInexact, isSignedInteger, type DType } from '../core/dtypes.js';
-import { Primitive } from '../core/primitive.js';
+import { Primitive, type Params } from '../core/primitive.js';
 import { defjvpZero, defrules, type JvpRule } from '../interpreters/ad.js';
+import { axisSizeOf, matchAxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
+import { batchedAxis } from './batch_helpers.js';
 import { iota } from './convert.js';
 import { binary } from './elementwise.js';
 import { expandDims, gather, GatherDimensionNumbers } from './slicing.js';
@@ -90,6 +92,7 @@ export const sortP: Primitive = defrules(new Primitive(
       });
       return ctx.op('stablehlo.sort', args, outAvals, { dimension: `${params.dimension as number} : i64`, is_stable: String(params.is_stable) }, [comparator]);
     },
+    batch: sortBatch,
   },
   { multipleResults: true },
 ), { jvp: sortJvp });
@@ -160,6 +163,7 @@ export const topKP: Primitive = defrules(new Primitive(
       if (axis === last) return ctx.op('chlo.top_k', [x!], [values!, indices!], { k: `${params.k as number} : i64` });
       return ctx.op('chlo.top_k', [permute(x!)], [moved(values!), moved(indices!)], { k: `${params.k as number} : i64` }).map(permute);
     },
+    batch: ([x], [bdim], params) => [topKP.bind([x!], { ...params, axis: batchedAxis(params.axis as number, bdim!) }), [bdim!, bdim!]],
   },
   { multipleResults: true },
 ), { jvp: topKJvp });
@@ -207,4 +211,14 @@ function sortJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnTyp
 function topKJvp(...[[x], [t], params]: Parameters<JvpRule>): ReturnType<JvpRule> {
   const [values, indices] = topKP.bind([x!], params);
   return [[values!, indices!], [t ? takeAlong(t, indices!, params.axis as number) : null, null]];
+}
+
+// ---- batching rule (JAX's _sort_batch_rule) ----
+
+/** sort: operands aligned on the first batched one's axis (unbatched ones broadcast there); the sort axis skips it. */
+function sortBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const size = axisSizeOf(args, dims);
+  const d = dims.find((b) => b !== null)!;
+  const outs = sortP.bind(args.map((x, i) => matchAxis(x, dims[i] ?? null, d, size)), { ...params, dimension: batchedAxis(params.dimension as number, d) });
+  return [outs, outs.map(() => d)];
 }

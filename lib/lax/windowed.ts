@@ -8,8 +8,10 @@ import {
 } from '../core/dtypes.js';
 import { toRawHost } from '../core/host.js';
 import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
-import { defjvp, deflinear, defrules, fullOf } from '../interpreters/ad.js';
+import { defjvp, deflinear, defrules, fullOf, zerosLike } from '../interpreters/ad.js';
+import { axisSizeOf, defvectorized, matchAxis, mappedAval, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
+import { insertAt } from './batch_helpers.js';
 import { convertElementType } from './convert.js';
 import { checkDTypes } from './rules.js';
 import { reshape, rev, transpose } from './shape.js';
@@ -132,7 +134,7 @@ const windowParams = (params: Params): WindowParams => params as unknown as Wind
 
 /** reduce_window_{sum,max,min}[window_dimensions, window_strides, padding, base_dilation, window_dilation] */
 function monoidReduceWindow(kind: 'add' | 'max' | 'min', name: string): Primitive {
-  return new Primitive(name, {
+  const prim: Primitive = new Primitive(name, {
     abstractEval: ([x], params) => {
       if (kind === 'add' && isBool(x!.dtype)) throw new TypeError(`operand to ${name} must have a number dtype, got ${x!.dtype}`);
       return [new ShapedArray(reduceWindowShape('reduce_window', x!, windowParams(params)), x!.dtype, x!.weakType)];
@@ -141,7 +143,9 @@ function monoidReduceWindow(kind: 'add' | 'max' | 'min', name: string): Primitiv
       const init = ctx.constant(monoidIdentity(kind, x!.aval.dtype), new ShapedArray([], x!.aval.dtype));
       return [lowerReduceWindow(ctx, x!, init, windowParams(params), out!, (inner, a, b) => monoidCombine(inner, kind, a, b))];
     },
+    batch: ([x], [bdim], params) => [[prim.bind1([x!], withBatchWindow(params, bdim!))], [bdim!]],
   });
+  return prim;
 }
 
 /** reduce_window_sum is linear; its transpose spreads each cotangent back over its window. */
@@ -196,6 +200,7 @@ export const selectAndGatherAddP: Primitive = defrules(defjvp(new Primitive('sel
     }, [region]);
     return [gathered!];
   },
+  batch: (args, dims, params) => alignedWindowBatch(selectAndGatherAddP, args, dims, params),
 }), (g, [, x], _ans, params) => selectAndGatherAddP.bind1([g, x!], params), null), {
   transpose: ([ct], [, x], params) => {
     const p = windowParams(params);
@@ -251,6 +256,7 @@ export const selectAndScatterAddP: Primitive = defrules(defjvp(new Primitive('se
       strides: i64Array(shape.map(() => 1)),
     })];
   },
+  batch: (args, dims, params) => alignedWindowBatch(selectAndScatterAddP, args, dims, params),
 }), (g, [, x], _ans, params) => selectAndScatterAddP.bind1([g, x!], params), null), {
   transpose: ([ct], [, x], params) => {
     const ones = (params.window_dimensions as number[]).map(() => 1);
@@ -272,7 +278,7 @@ function selectAndGatherAdd(g: Array, x: Array, select: SelectPrim, params: Para
 }
 
 /** reduce_window[computation, ...window params](operand, init_value): any start value. */
-export const reduceWindowP = new Primitive('reduce_window', {
+export const reduceWindowP: Primitive = new Primitive('reduce_window', {
   abstractEval: ([x, init], params) => {
     if (x!.dtype !== init!.dtype) {
       throw new TypeError(`reduce_window got inconsistent dtypes for operands and init_values: got operand dtypes [${x!.dtype}] and init_value dtypes [${init!.dtype}].`);
@@ -288,6 +294,10 @@ export const reduceWindowP = new Primitive('reduce_window', {
   lower: (ctx, [x, init], params, [out]) => [
     lowerReduceWindow(ctx, x!, init!, windowParams(params), out!, (inner, a, b) => monoidCombine(inner, params.computation as WindowComputation, a, b)),
   ],
+  batch: ([x, init], [xd, initd], params) => {
+    if (initd !== null) throw new Error('reduce_window batching is not implemented for initial values');
+    return [[reduceWindowP.bind1([x!, init!], withBatchWindow(params, xd!))], [xd!]];
+  },
 });
 
 export interface ReduceWindowOptions {
@@ -506,6 +516,7 @@ export const convGeneralDilatedP: Primitive = defrules(defjvp(new Primitive('con
       }),
     ];
   },
+  batch: convBatch,
 }), (g, [, rhs], _ans, params) => convGeneralDilatedP.bind1([g, rhs!], params), (g, [lhs], _ans, params) => convGeneralDilatedP.bind1([lhs!, g], params),
 ), {
   // bilinear: the cotangent of whichever operand is linear, the other one fixed
@@ -567,10 +578,10 @@ export function conv(lhs: Array, rhs: Array, windowStrides: readonly number[], p
 // ---- copy ----
 
 /** copy: a fresh array with the same value (jnp.array(x, copy=True)); lowers to its input. */
-export const copyP: Primitive = deflinear(new Primitive('copy', {
+export const copyP: Primitive = deflinear(defvectorized(new Primitive('copy', {
   abstractEval: ([x]) => [x!],
   lower: (_ctx, [x]) => [x!],
-}), (ct) => copyP.bind1([ct]));
+})), (ct) => copyP.bind1([ct]));
 
 export const copy = (x: Array): Array => copyP.bind1([x]);
 
@@ -636,7 +647,9 @@ function reshapeAxisInto(src: number, dst: number, x: Array): Array {
   perm.splice(dst, 0, src);
   const shape = x.shape.filter((_, i) => i !== src);
   shape[dst] = shape[dst]! * x.shape[src]!;
-  return reshape.bind1([transpose.bind1([x], { permutation: perm })], { new_sizes: shape });
+  // src === dst: the axes are already in place, a reshape alone merges them
+  const moved = src === dst ? x : transpose.bind1([x], { permutation: perm });
+  return reshape.bind1([moved], { new_sizes: shape });
 }
 
 const convertTo = (x: Array, dtype: DType, weakType = false): Array =>
@@ -696,4 +709,77 @@ function convTransposeRhs(g: Array, lhs: Array, rhs: ShapedArray, params: Params
     window_strides: params.rhs_dilation,
   });
   return convertTo(out, rhs.dtype, rhs.weakType);
+}
+
+// ---- batching rules (JAX's, in windowed_reductions.py and convolution.py) ----
+
+/** Window params with a size-1, stride-1, unpadded, undilated window dimension at `d` (the batch axis). */
+function withBatchWindow(params: Params, d: number): Params {
+  const one: Record<string, unknown> = {
+    window_dimensions: 1, window_strides: 1, padding: [0, 0], base_dilation: 1, window_dilation: 1,
+  };
+  return Object.fromEntries(Object.entries(params).map(([k, v]) => [k, k in one ? insertAt(v as unknown[], d, one[k]) : v]));
+}
+
+/**
+ * select_and_gather_add and select_and_scatter_add: both operands aligned on the first batched
+ * one's axis (JAX moves both to the front), which gets a window of one.
+ */
+function alignedWindowBatch(prim: Primitive, args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const size = axisSizeOf(args, dims);
+  const d = dims.find((b) => b !== null)!;
+  return [[prim.bind1(args.map((x, i) => matchAxis(x, dims[i] ?? null, d, size)), withBatchWindow(params, d))], [d]];
+}
+
+/**
+ * conv_general_dilated (JAX's _conv_general_dilated_batch_rule): the batch axis is folded into a
+ * conv dimension and split out of the result. A batched lhs alone folds into the lhs batch
+ * dimension; a batched rhs alone into the output features; both into the features, with
+ * feature_group_count (or batch_group_count) multiplied so each example convolves its own kernel.
+ * With the batch axis next to the dimension it folds into, the fold is a reshape alone.
+ */
+function convBatch([lhs, rhs]: Array[], [lb, rb]: BatchDim[], params: Params): BatchResult {
+  const { lhs_spec: lhsSpec, rhs_spec: rhsSpec, out_spec: outSpec } = params.dimension_numbers as ConvDimensionNumbers;
+  const size = axisSizeOf([lhs!, rhs!], [lb ?? null, rb ?? null]);
+  const fgc = params.feature_group_count as number;
+  const bgc = params.batch_group_count as number;
+  const conv = (l: Array, r: Array, groups: Params = {}) => convGeneralDilatedP.bind1([l, r], { ...params, ...groups });
+  if (size === 0) {
+    // folding an empty axis loses the other sizes: the (empty) result from the per-example shape
+    const [out] = convGeneralDilatedP.rules.abstractEval([mappedAval(lhs!.aval, lb ?? null), mappedAval(rhs!.aval, rb ?? null)], params);
+    return [[zerosLike(new ShapedArray([0, ...out!.shape], out!.dtype, out!.weakType))], [0]];
+  }
+  if (lb !== null && lb !== undefined && rb !== null && rb !== undefined) {
+    const grouped = bgc > 1
+      ? { l: reshapeAxisInto(lb, lhsSpec[0]!, lhs!), groups: { batch_group_count: bgc * size } }
+      : { l: reshapeAxisInto(lb, lhsSpec[1]!, lhs!), groups: { feature_group_count: fgc * size } };
+    const out = conv(grouped.l, reshapeAxisInto(rb, rhsSpec[0]!, rhs!), grouped.groups);
+    return [[reshapeAxisOutOf(outSpec[1]!, size, out)], [outSpec[1]!]];
+  }
+  if (lb !== null && lb !== undefined) {
+    let l: Array;
+    if (bgc === 1) l = reshapeAxisInto(lb, lhsSpec[0]!, lhs!);
+    else {
+      // batch groups stay outermost in the lhs batch dimension: (groups, examples, rest)
+      const n = lhsSpec[0]!;
+      l = reshapeAxisOutOf(n + (lb <= n ? 1 : 0), bgc, lhs!);
+      l = reshapeAxisInto(lb + (n < lb ? 1 : 0), n + 1, l);
+      l = reshapeAxisInto(n, n, l);
+    }
+    return [[reshapeAxisOutOf(outSpec[0]!, size, conv(l, rhs!))], [outSpec[0]!]];
+  }
+  const rbd = rb!;
+  if (fgc === 1 && bgc === 1) {
+    return [[reshapeAxisOutOf(outSpec[1]!, size, conv(lhs!, reshapeAxisInto(rbd, rhsSpec[0]!, rhs!)))], [outSpec[1]!]];
+  }
+  // groups stay outermost in the kernel's output features: (groups, examples, rest), and likewise in the result
+  const groups = fgc > 1 ? fgc : bgc;
+  const o = rhsSpec[0]!;
+  let r = reshapeAxisOutOf(o + (rbd <= o ? 1 : 0), groups, rhs!);
+  r = reshapeAxisInto(rbd + (o < rbd ? 1 : 0), o + 1, r);
+  r = reshapeAxisInto(o, o, r);
+  const f = outSpec[1]!;
+  let out = reshapeAxisOutOf(f, groups, conv(lhs!, r));
+  out = reshapeAxisOutOf(f + 1, size, out);
+  return [[reshapeAxisInto(f, f + 1, out)], [f]];
 }
