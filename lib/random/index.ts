@@ -1,0 +1,13 @@
+// jax.random: counter-based pseudo-random numbers, bit for bit JAX's (threefry2x32, partitionable).
+// Keys are raw uint32 key data `[..., 2]` (see keys.ts): `key(seed)` and `PRNGKey(seed)` agree.
+export { PRNGKey, key, keyData, wrapKeyData, split, foldIn, bits } from './keys.js';
+export { uniform, normal, truncatedNormal, exponential, laplace, logistic, gumbel, cauchy } from './continuous.js';
+export type { UniformOptions, GumbelOptions, TruncatedNormalOptions } from './continuous.js';
+export { randint, bernoulli, categorical, permutation, choice } from './discrete.js';
+export type { RandintOptions, BernoulliOptions, CategoricalOptions, PermutationOptions, ChoiceOptions } from './discrete.js';
+export { gamma, loggamma, beta, dirichlet } from './gamma.js';
+export type { GammaOptions, BetaOptions } from './gamma.js';
+export { poisson } from './poisson.js';
+export type { PoissonOptions } from './poisson.js';
+export { multivariateNormal, orthogonal } from './matrices.js';
+export type { MultivariateNormalOptions, OrthogonalOptions } from './matrices.js';
