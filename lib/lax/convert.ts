@@ -4,7 +4,7 @@ import { checkDType, itemsize, type DType } from '../core/dtypes.js';
 import { Primitive, UndefinedPrimal } from '../core/primitive.js';
 import { defjvpZero, defrules, hasTangent } from '../interpreters/ad.js';
 import { defvectorized, moveaxis } from '../interpreters/batching.js';
-import { i64Array } from '../lowering/context.js';
+import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
 
 /** convert_element_type[new_dtype, weak_type] */
 export const convertElementType: Primitive = defrules(defvectorized(new Primitive('convert_element_type', {
@@ -12,6 +12,7 @@ export const convertElementType: Primitive = defrules(defvectorized(new Primitiv
   lower: (ctx, [x], _p, [out]) => {
     if (x!.aval.dtype === out!.dtype) return [x!];
     // bool results compare against zero (a plain convert would truncate bits); complex: the real part, as JAX
+    if (out!.dtype === 'bool' && x!.aval.dtype === 'bfloat16') return [bfloat16NonZero(ctx, x!, out!)];
     if (out!.dtype === 'bool') {
       const source = x!.aval.dtype.startsWith('complex')
         ? ctx.op1('stablehlo.real', [x!], new ShapedArray(x!.aval.shape, x!.aval.dtype === 'complex64' ? 'float32' : 'float64'))
@@ -40,6 +41,20 @@ export const convertElementType: Primitive = defrules(defvectorized(new Primitiv
     return [hasTangent(aval.dtype) ? convertElementType.bind1([ct!], { new_dtype: aval.dtype, weak_type: aval.weakType }) : null];
   },
 });
+
+/**
+ * bfloat16 x != 0 on the bits (any bit but the sign): JAX 0.10's XLA gives true for subnormals,
+ * while a float compare on this plugin's XLA flushes them to zero.
+ */
+function bfloat16NonZero(ctx: LoweringContext, x: Value, out: ShapedArray): Value {
+  const bitsAval = new ShapedArray(x.aval.shape, 'uint16');
+  const bits = ctx.op1('stablehlo.bitcast_convert', [x], bitsAval);
+  const magnitude = ctx.op1('stablehlo.and', [bits, ctx.constant(0x7fff, bitsAval)], bitsAval);
+  return ctx.op1('stablehlo.compare', [magnitude, ctx.constant(0, bitsAval)], out, {
+    comparison_direction: '#stablehlo<comparison_direction NE>',
+    compare_type: '#stablehlo<comparison_type UNSIGNED>',
+  });
+}
 
 /** bitcast_convert_type[new_dtype]: same bits, another type of the same width (or a trailing dim). */
 export const bitcastConvertType: Primitive = defjvpZero(new Primitive('bitcast_convert_type', {

@@ -1,6 +1,7 @@
 // dot_general: contractions with batch dimensions.
 import { ShapedArray, shapeStr } from '../core/aval.js';
-import { checkDType, type DType } from '../core/dtypes.js';
+import { checkDType, finfo, isComplex, isFloating, isInexact, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
+import type { Value } from '../lowering/context.js';
 import type { Array } from '../core/array.js';
 import { Primitive, UndefinedPrimal, type Params } from '../core/primitive.js';
 import { defjvp, defrules } from '../interpreters/ad.js';
@@ -15,10 +16,7 @@ export type DotDimensionNumbers = [[number[], number[]], [number[], number[]]];
 export const dotGeneral: Primitive = defrules(defjvp(new Primitive('dot_general', {
   abstractEval: ([lhs, rhs], params) => {
     const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
-    const preferred = params.preferred_element_type as DType | null | undefined;
-    if (lhs!.dtype !== rhs!.dtype && !preferred) {
-      throw new TypeError(`dot_general requires operands of the same dtype, got ${lhs!.dtype} and ${rhs!.dtype}.`);
-    }
+    const dtype = dotResultDType(lhs!.dtype, rhs!.dtype, params.preferred_element_type as DType | null | undefined);
     if (lc.length !== rc.length || lb.length !== rb.length) {
       throw new TypeError(`dot_general requires equal numbers of lhs and rhs contracting and batch dimensions, got ${JSON.stringify(params.dimension_numbers)}`);
     }
@@ -41,11 +39,15 @@ export const dotGeneral: Primitive = defrules(defjvp(new Primitive('dot_general'
     });
     const free = (x: ShapedArray, c: number[], b: number[]) => x.shape.filter((_, i) => !c.includes(i) && !b.includes(i));
     const shape = [...lb.map((d) => lhs!.shape[d]!), ...free(lhs!, lc, lb), ...free(rhs!, rc, rb)];
-    const dtype = preferred ? checkDType(preferred, 'dot_general') : lhs!.dtype;
     return [new ShapedArray(shape, dtype, lhs!.weakType && rhs!.weakType)];
   },
   lower: (ctx, [lhs, rhs], params, [out]) => {
     const [[lc, rc], [lb, rb]] = params.dimension_numbers as DotDimensionNumbers;
+    // Mixed operand dtypes: both are converted to the result dtype first, as JAX does on CPU and GPU.
+    if (lhs!.aval.dtype !== rhs!.aval.dtype) {
+      const to = (x: Value) => (x.aval.dtype === out!.dtype ? x : ctx.op1('stablehlo.convert', [x], new ShapedArray(x.aval.shape, out!.dtype)));
+      [lhs, rhs] = [to(lhs!), to(rhs!)];
+    }
     const list = (xs: number[]) => `[${xs.join(', ')}]`;
     const dims = `#stablehlo.dot<lhs_batching_dimensions = ${list(lb)}, rhs_batching_dimensions = ${list(rb)}, lhs_contracting_dimensions = ${list(lc)}, rhs_contracting_dimensions = ${list(rc)}>`;
     return [ctx.op1('stablehlo.dot_general', [lhs!, rhs!], out!, { dot_dimension_numbers: dims })];
@@ -59,6 +61,31 @@ export const dotGeneral: Primitive = defrules(defjvp(new Primitive('dot_general'
       ? [transposeLhs(ct!, lhs.aval, rhs as Array, params), null]
       : [null, transposeRhs(ct!, lhs as Array, (rhs as UndefinedPrimal).aval, params)],
 });
+
+/**
+ * The result dtype (JAX's _dot_general_dtype_rule, after XLA's HigherPrecisionType): of two
+ * operand dtypes the one ranked higher by (complex, exponent range, mantissa bits, bit width,
+ * signed) wins; `preferred_element_type` then replaces it, but may not narrow a non-float one.
+ */
+function dotResultDType(lhs: DType, rhs: DType, preferred: DType | null | undefined): DType {
+  const rank = (d: DType): number[] => {
+    const floating = isInexact(d);
+    const info = floating ? finfo(d) : null;
+    return [isComplex(d) ? 1 : 0, info ? info.maxexp : -1, info ? info.nmant : -1, bitWidth(d), isUnsignedInteger(d) ? 0 : 1];
+  };
+  const [l, r] = [rank(lhs), rank(rhs)];
+  const cmp = l.reduce((c, v, i) => c || Math.sign(v - r[i]!), 0);
+  if (cmp === 0 && lhs !== rhs) throw new TypeError(`lax.dot_general argument type error: ${lhs}, ${rhs}`);
+  const result = cmp >= 0 ? lhs : rhs;
+  if (preferred === null || preferred === undefined || preferred === result) return result;
+  const want = checkDType(preferred, 'dot_general');
+  if (!isFloating(result) && bitWidth(want) < bitWidth(result)) {
+    throw new TypeError(`\`preferred_element_type\` must not be narrower than the original type, got preferred_element_type of ${want} for result type of ${result}.`);
+  }
+  return want;
+}
+
+const bitWidth = (d: DType): number => (d === 'bool' ? 1 : isInexact(d) ? finfo(d).bits : itemsize(d) * 8);
 
 // ---- transpose rules (JAX's _dot_general_transpose_lhs/rhs) ----
 

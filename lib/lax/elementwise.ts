@@ -3,14 +3,15 @@
 import { ShapedArray } from '../core/aval.js';
 import { isBool, isComplex, isFloating, isInexact, isInteger, isSignedInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
 import { Primitive, type Params } from '../core/primitive.js';
-import type { LoweringContext, Value } from '../lowering/context.js';
+import { i64Array, type LoweringContext, type Value } from '../lowering/context.js';
 import type { Array } from '../core/array.js';
 import { UndefinedPrimal } from '../core/primitive.js';
-import { addTangents, constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike, type JvpRule, type TransposeRule } from '../interpreters/ad.js';
-import { axisSizeOf, broadcastBatch, defbroadcasting, defvectorized, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
+import { constLike, defjvp, defjvpZero, deflinear, defrules, zerosLike, type JvpRule, type TangentRule, type TransposeRule } from '../interpreters/ad.js';
+import { axisSizeOf, broadcastBatch, defbatch, defvectorized, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import { convertElementType } from './convert.js';
-import { checkDTypes, naryAval, type DTypeClass } from './rules.js';
-import { broadcastInDim } from './shape.js';
+import { reduceSum } from './reduce.js';
+import { broadcastingAval, checkDTypes, naryAval, type DTypeClass } from './rules.js';
+import { broadcastInDim, reshape } from './shape.js';
 
 const any: DTypeClass = () => true;
 const numeric: DTypeClass = (d) => !isBool(d);
@@ -38,16 +39,49 @@ export function unary(name: string, dtypes: DTypeClass, typeName: string, lower:
   }));
 }
 
-/** A binary (or n-ary) elementwise primitive: same shapes, same dtypes. */
+/**
+ * A binary (or n-ary) elementwise primitive: same dtypes; shapes broadcast as JAX's lax allows
+ * (rank-0 operands, and size-1 dimensions of equal-rank operands). The lowering broadcasts the
+ * operands to the result shape first (`broadcast_in_dim` on the trailing dimensions, as JAX).
+ */
 export function binary(name: string, dtypes: DTypeClass, typeName: string, lower: Lower, outDType?: (d: DType) => DType): Primitive {
-  return defbroadcasting(new Primitive(name, {
+  const prim: Primitive = defbatch(new Primitive(name, {
     abstractEval: (avals) => {
       checkDTypes(name, avals, dtypes, typeName);
-      const out = naryAval(name, avals);
+      const out = broadcastingAval(name, avals);
       return [outDType ? new ShapedArray(out.shape, outDType(out.dtype), false) : out];
     },
-    lower: lowering(lower),
-  }));
+    lower: (ctx, args, params, outAvals) => lowering(lower)(ctx, args.map((a) => broadcastValue(ctx, a, outAvals[0]!.shape)), params, outAvals),
+  }), (args, dims, params) => broadcastingBatch(prim, args, dims, params));
+  return prim;
+}
+
+/** `x` broadcast to `shape` (same rank with size-1 dimensions, or rank 0), as JAX's multi_broadcast_in_dim. */
+function broadcastValue(ctx: LoweringContext, x: Value, shape: readonly number[]): Value {
+  const { aval } = x;
+  if (aval.ndim === shape.length && aval.shape.every((d, i) => d === shape[i])) return x;
+  const dims = aval.shape.map((_, i) => i + shape.length - aval.ndim);
+  return ctx.op1('stablehlo.broadcast_in_dim', [x], new ShapedArray(shape, aval.dtype), { broadcast_dimensions: i64Array(dims) });
+}
+
+/**
+ * Batching a broadcasting op. Operands of one per-example shape line up at the first batched
+ * operand's axis (unbatched ones broadcast there): no transpose when the batch axes agree.
+ * Otherwise JAX's broadcast_batcher: batch axes to the front, a size-1 leading axis for unbatched
+ * operands (rank-0 ones stay scalars), trailing size-1 axes for batched per-example scalars, and
+ * the op's own broadcasting does the rest.
+ */
+function broadcastingBatch(prim: Primitive, args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const perExample = args.map((x, j) => (dims[j] === null ? x.shape : x.shape.filter((_, k) => k !== dims[j])));
+  if (perExample.every((s) => sameSizes(s, perExample[0]!))) {
+    const size = axisSizeOf(args, dims);
+    const d = dims.find((b) => b !== null)!;
+    return [prim.bind(args.map((x, j) => matchAxis(x, dims[j] ?? null, d, size)), params), [d]];
+  }
+  const front = args.map((x, j) => (x.ndim === 0 ? x : matchAxis(x, dims[j] ?? null, 0, 1)));
+  const ndim = Math.max(...front.map((x) => x.ndim));
+  const trailingOnes = (x: Array) => reshape.bind1([x], { new_sizes: [...x.shape, ...new globalThis.Array<number>(ndim - x.ndim).fill(1)] });
+  return [prim.bind(front.map((x, j) => (dims[j] === null || x.ndim === ndim ? x : trailingOnes(x))), params), [0]];
 }
 
 const realOf = (d: DType): DType => (d === 'complex64' ? 'float32' : d === 'complex128' ? 'float64' : d);
@@ -106,7 +140,14 @@ export const erf = defjvp(unary('erf', realFloat, 'floating', 'chlo.erf'), (g, [
 export const erfc = defjvp(unary('erfc', realFloat, 'floating', 'chlo.erfc'), (g, [x]) => op.mul(constLike(x!, -2 / Math.sqrt(Math.PI)), op.mul(g, op.exp(op.neg(op.square(x!))))));
 export const erfInv = defjvp(unary('erf_inv', realFloat, 'floating', 'chlo.erf_inv'), (g, [x], ans) => op.mul(constLike(x!, Math.sqrt(Math.PI) / 2), op.mul(g, op.exp(op.square(ans)))));
 export const lgamma = defjvp(unary('lgamma', realFloat, 'floating', 'chlo.lgamma'), (g, [x]) => op.mul(g, op.digamma(x!)));
-export const digamma = unary('digamma', realFloat, 'floating', 'chlo.digamma');
+// chlo.digamma, with NaN at the pole x = 0 as JAX 0.10's XLA gives it (the plugin's newer one gives -inf).
+export const digamma = defjvp(unary('digamma', realFloat, 'floating', (ctx, [x], _p, out) => {
+  const isZero = ctx.op1('stablehlo.compare', [x!, ctx.constant(0, out)], new ShapedArray(out.shape, 'bool'), {
+    comparison_direction: '#stablehlo<comparison_direction EQ>',
+    compare_type: '#stablehlo<comparison_type FLOAT>',
+  });
+  return ctx.op1('stablehlo.select', [isZero, ctx.constant(NaN, out), ctx.op1('chlo.digamma', [x!], out)], out);
+}), (g, [x]) => op.mul(g, op.polygamma(constLike(x!, 1), x!)));
 export const square = defjvp(unary('square', numeric, 'number', (ctx, [x], _p, out) => ctx.op1('stablehlo.multiply', [x!, x!], out)), (g, [x]) => op.mul(g, op.mul(constLike(x!, 2), x!)));
 export const real = deflinear(unary('real', isComplex, 'complex', 'stablehlo.real', realOf), (ct) => op.complex(ct, zerosLike(ct.aval)));
 export const imag = deflinear(unary('imag', isComplex, 'complex', 'stablehlo.imag', realOf), (ct) => op.complex(zerosLike(ct.aval), op.neg(ct)));
@@ -140,15 +181,17 @@ export const integerPow = defjvp(defvectorized(new Primitive('integer_pow', {
 })), integerPowJvp);
 
 // ---- binary ----
-export const add = defrules(binary('add', numeric, 'number', 'stablehlo.add'), { jvp: addJvp, transpose: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? ct! : null] });
-export const sub = defrules(binary('sub', numeric, 'number', 'stablehlo.subtract'), { jvp: subJvp, transpose: ([ct], [x, y]) => [undef(x) ? ct! : null, undef(y) ? op.neg(ct!) : null] });
-export const mul = defrules(defjvp(binary('mul', numeric, 'number', 'stablehlo.multiply'), (g, [, y]) => op.mul(g, y!), (g, [x]) => op.mul(x!, g)), { transpose: mulTranspose });
-export const div = defrules(defjvp(binary('div', numeric, 'number', 'stablehlo.divide'), (g, [, y]) => op.div(g, y!), (g, [x, y]) => op.mul(op.mul(op.neg(g), x!), op.integerPow(y!, -2))), { transpose: divTranspose });
-export const rem = defjvp(binary('rem', numeric, 'number', 'stablehlo.remainder'), (g) => g, (g, [x, y]) => op.mul(op.neg(g), op.mul(op.sign(op.div(x!, y!)), op.floor(op.abs(op.div(x!, y!))))));
-export const pow = defjvp(binary('pow', floatOrComplex, 'inexact', 'stablehlo.power'), (g, [x, y]) => op.mul(g, op.mul(y!, op.pow(x!, op.sub(y!, constLike(y!, 1))))), (g, [x], ans) => op.mul(g, op.mul(op.log(replaceZero(x!)), ans)));
-export const max = defjvp(binary('max', any, 'any', 'stablehlo.maximum'), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
-export const min = defjvp(binary('min', any, 'any', 'stablehlo.minimum'), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
-export const atan2 = defjvp(binary('atan2', realFloat, 'floating', 'stablehlo.atan2'), (g, [x, y]) => op.mul(g, op.div(y!, op.add(op.square(x!), op.square(y!)))), (g, [x, y]) => op.mul(g, op.div(op.neg(x!), op.add(op.square(x!), op.square(y!)))));
+// Binary tangent rules go through defjvpBroadcast: an operand's tangent contribution has the result's shape.
+export const add = defrules(binary('add', numeric, 'number', 'stablehlo.add'), { jvp: addJvp, transpose: ([ct], [x, y]) => [undef(x) ? unbroadcast(x!, ct!) : null, undef(y) ? unbroadcast(y!, ct!) : null] });
+export const sub = defrules(binary('sub', numeric, 'number', 'stablehlo.subtract'), { jvp: subJvp, transpose: ([ct], [x, y]) => [undef(x) ? unbroadcast(x!, ct!) : null, undef(y) ? unbroadcast(y!, op.neg(ct!)) : null] });
+export const mul = defrules(defjvpBroadcast(binary('mul', numeric, 'number', 'stablehlo.multiply'), (g, [, y]) => op.mul(g, y!), (g, [x]) => op.mul(x!, g)), { transpose: mulTranspose });
+export const div = defrules(defjvpBroadcast(binary('div', numeric, 'number', 'stablehlo.divide'), (g, [, y]) => op.div(g, y!), (g, [x, y]) => op.mul(op.mul(op.neg(g), x!), op.integerPow(y!, -2))), { transpose: divTranspose });
+export const rem = defjvpBroadcast(binary('rem', numeric, 'number', 'stablehlo.remainder'), (g) => g, (g, [x, y]) => op.mul(op.neg(g), op.mul(op.sign(op.div(x!, y!)), op.floor(op.abs(op.div(x!, y!))))));
+export const pow = defjvpBroadcast(binary('pow', floatOrComplex, 'inexact', 'stablehlo.power'), (g, [x, y]) => op.mul(g, op.mul(y!, op.pow(x!, op.sub(y!, constLike(y!, 1))))), (g, [x], ans) => op.mul(g, op.mul(op.log(replaceZero(x!)), ans)));
+// Complex operands compare lexicographically (real part, then imaginary), as JAX's max_hlo/min_hlo.
+export const max = defjvpBroadcast(binary('max', any, 'any', minmax('stablehlo.maximum', 'GT')), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
+export const min = defjvpBroadcast(binary('min', any, 'any', minmax('stablehlo.minimum', 'LT')), (g, [x, y], ans) => op.mul(g, balancedEq(x!, ans, y!)), (g, [x, y], ans) => op.mul(g, balancedEq(y!, ans, x!)));
+export const atan2 = defjvpBroadcast(binary('atan2', realFloat, 'floating', 'stablehlo.atan2'), (g, [x, y]) => op.mul(g, op.div(y!, op.add(op.square(x!), op.square(y!)))), (g, [x, y]) => op.mul(g, op.div(op.neg(x!), op.add(op.square(x!), op.square(y!)))));
 export const and = defjvpZero(binary('and', intOrBool, 'integer or bool', 'stablehlo.and'));
 export const or = defjvpZero(binary('or', intOrBool, 'integer or bool', 'stablehlo.or'));
 export const xor = defjvpZero(binary('xor', intOrBool, 'integer or bool', 'stablehlo.xor'));
@@ -156,9 +199,15 @@ export const shiftLeft = defjvpZero(binary('shift_left', isInteger, 'integer', '
 export const shiftRightLogical = defjvpZero(binary('shift_right_logical', isInteger, 'integer', 'stablehlo.shift_right_logical'));
 export const shiftRightArithmetic = defjvpZero(binary('shift_right_arithmetic', isInteger, 'integer', 'stablehlo.shift_right_arithmetic'));
 export const nextafter = binary('nextafter', realFloat, 'floating', 'chlo.next_after');
+/** polygamma(m, x): the m-th derivative of digamma at x (m a whole number, in x's dtype). */
+export const polygamma = defjvpBroadcast(binary('polygamma', realFloat, 'floating', 'chlo.polygamma'), () => {
+  throw new Error('polygamma gradient with respect to m is not supported');
+}, (g, [m, x]) => op.mul(g, op.polygamma(op.add(m!, constLike(m!, 1)), x!)));
+/** zeta(x, q): the Hurwitz zeta function; not differentiable (as in JAX). */
+export const zeta = binary('zeta', realFloat, 'floating', 'chlo.zeta');
 export const complex = defrules(binary('complex', (d) => d === 'float32' || d === 'float64', 'float32 or float64', 'stablehlo.complex', (d) =>
   d === 'float64' ? 'complex128' : 'complex64',
-), { jvp: complexJvp, transpose: ([ct], [x, y]) => [undef(x) ? op.real(ct!) : null, undef(y) ? op.imag(op.neg(ct!)) : null] });
+), { jvp: complexJvp, transpose: ([ct], [x, y]) => [undef(x) ? unbroadcast(x!, op.real(ct!)) : null, undef(y) ? unbroadcast(y!, op.imag(op.neg(ct!))) : null] });
 
 // ---- comparisons ----
 function compareType(d: DType): string {
@@ -254,6 +303,7 @@ const op = {
   rsqrt: (a: Array): Array => rsqrt.bind1([a]),
   square: (a: Array): Array => square.bind1([a]),
   digamma: (a: Array): Array => digamma.bind1([a]),
+  polygamma: (m: Array, x: Array): Array => polygamma.bind1([m, x]),
   real: (a: Array): Array => real.bind1([a]),
   imag: (a: Array): Array => imag.bind1([a]),
   conj: (a: Array): Array => conj.bind1([a]),
@@ -270,6 +320,45 @@ const op = {
 
 function undef(x: Array | UndefinedPrimal | undefined): boolean {
   return x instanceof UndefinedPrimal;
+}
+
+/** `x` broadcast to `shape` (JAX's _maybe_broadcast): a rank-0 `x`, or size-1 dimensions of an equal-rank one. */
+function toShape(x: Array, shape: readonly number[]): Array {
+  if (x.ndim === shape.length && x.shape.every((d, i) => d === shape[i])) return x;
+  return broadcastInDim.bind1([x], { shape: [...shape], broadcast_dimensions: x.shape.map((_, i) => i + shape.length - x.ndim) });
+}
+
+/** A cotangent of the broadcast result summed back to the operand's shape (JAX's _unbroadcast). */
+function unbroadcast(x: Array | UndefinedPrimal, ct: Array): Array {
+  const shape = x.aval.shape;
+  if (ct.ndim === shape.length && ct.shape.every((d, i) => d === shape[i])) return ct;
+  const axes = ct.shape.map((_, i) => i).filter((i) => shape.length === 0 || ct.shape[i] !== shape[i]);
+  const summed = axes.length ? reduceSum.bind1([ct], { axes }) : ct;
+  return shape.length === 0 || sameSizes(summed.shape, shape) ? summed : reshape.bind1([summed], { new_sizes: [...shape] });
+}
+
+const sameSizes = (a: readonly number[], b: readonly number[]): boolean => a.length === b.length && a.every((d, i) => d === b[i]);
+
+/** defjvp for broadcasting binary ops: each operand's contribution is broadcast to the result's shape. */
+function defjvpBroadcast<P extends Primitive>(prim: P, ...rules: (TangentRule | null)[]): P {
+  return defjvp(prim, ...rules.map((rule): TangentRule | null => rule && ((t, args, ans, params) => toShape(rule(t, args, ans, params), ans.shape))));
+}
+
+/** max/min: stablehlo.maximum/minimum, or for complex operands a lexicographic select. */
+function minmax(name: string, direction: 'GT' | 'LT'): Lower {
+  return (ctx, [x, y], _p, out) => {
+    if (!isComplex(out.dtype)) return ctx.op1(name, [x!, y!], out);
+    const part = new ShapedArray(out.shape, realOf(out.dtype));
+    const pred = new ShapedArray(out.shape, 'bool');
+    const cmp = (a: Value, b: Value, dir: string) => ctx.op1('stablehlo.compare', [a, b], pred, {
+      comparison_direction: `#stablehlo<comparison_direction ${dir}>`,
+      compare_type: '#stablehlo<comparison_type FLOAT>',
+    });
+    const [rx, ry] = [ctx.op1('stablehlo.real', [x!], part), ctx.op1('stablehlo.real', [y!], part)];
+    const [ix, iy] = [ctx.op1('stablehlo.imag', [x!], part), ctx.op1('stablehlo.imag', [y!], part)];
+    const which = ctx.op1('stablehlo.select', [cmp(rx, ry, 'EQ'), cmp(ix, iy, direction), cmp(rx, ry, direction)], pred);
+    return ctx.op1('stablehlo.select', [which, x!, y!], out);
+  };
 }
 
 /** x with its zeros replaced by ones (keeps log and division finite where the other factor is 0). */
@@ -301,22 +390,25 @@ function integerPowJvp(g: Array, [x]: Array[], _ans: Array, params: Params): Arr
 }
 
 function addJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {
-  return [[add.bind1([x!, y!])], [addTangents(tx ?? null, ty ?? null)]];
+  const out = add.bind1([x!, y!]);
+  const t = tx && ty ? op.add(tx, ty) : tx ? toShape(tx, out.shape) : ty ? toShape(ty, out.shape) : null;
+  return [[out], [t]];
 }
 
 function subJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {
-  const t = tx && ty ? op.sub(tx, ty) : tx ? tx : ty ? op.neg(ty) : null;
-  return [[sub.bind1([x!, y!])], [t]];
+  const out = sub.bind1([x!, y!]);
+  const t = tx && ty ? op.sub(tx, ty) : tx ? toShape(tx, out.shape) : ty ? toShape(op.neg(ty), out.shape) : null;
+  return [[out], [t]];
 }
 
 function mulTranspose(...[[ct], [x, y]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
   if (undef(x) && undef(y)) throw new Error('jaxts internal error: mul of two linear values cannot be transposed');
-  return undef(x) ? [op.mul(ct!, y as Array), null] : [null, op.mul(x as Array, ct!)];
+  return undef(x) ? [unbroadcast(x!, op.mul(ct!, y as Array)), null] : [null, unbroadcast(y!, op.mul(x as Array, ct!))];
 }
 
 function divTranspose(...[[ct], [x, y]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
   if (undef(y)) throw new Error("jaxts internal error: nonlinear div can't be transposed");
-  return [op.div(ct!, y as Array), null];
+  return [unbroadcast(x!, op.div(ct!, y as Array)), null];
 }
 
 function complexJvp(...[[x, y], [tx, ty]]: Parameters<JvpRule>): ReturnType<JvpRule> {

@@ -31,19 +31,29 @@ export const broadcastInDim = deflinear(new Primitive('broadcast_in_dim', {
   batch: broadcastInDimBatch,
 }), broadcastTranspose);
 
-/** reshape[new_sizes] */
+/** reshape[new_sizes, dimensions]: `dimensions` (optional) transposes the operand first. */
 export const reshape = deflinear(new Primitive('reshape', {
   abstractEval: ([x], params) => {
     const shape = params.new_sizes as number[];
+    const dims = reshapeDims(params);
+    if (dims && (dims.length !== x!.ndim || [...dims].sort((a, b) => a - b).some((d, i) => d !== i))) {
+      throw new TypeError(`reshape dimensions must be a permutation of operand dimensions, got dimensions ${shapeStr(dims)} for shape ${shapeStr(x!.shape)}.`);
+    }
     const size = shape.reduce((a, b) => a * b, 1);
     if (shape.some((d) => !Number.isInteger(d) || d < 0) || size !== x!.size) {
       throw new TypeError(`reshape total size must be unchanged, got new_sizes ${shapeStr(shape)} (of size ${size}) for shape ${shapeStr(x!.shape)} (of size ${x!.size}).`);
     }
     return [new ShapedArray(shape, x!.dtype, x!.weakType)];
   },
-  lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
+  lower: (ctx, [x], params, [out]) => {
+    const dims = reshapeDims(params);
+    const operand = dims
+      ? ctx.op1('stablehlo.transpose', [x!], new ShapedArray(dims.map((d) => x!.aval.shape[d]!), x!.aval.dtype), { permutation: i64Array(dims) })
+      : x!;
+    return [ctx.op1('stablehlo.reshape', [operand], out!)];
+  },
   batch: reshapeBatch,
-}), (ct, x) => reshapeTo(ct, x));
+}), reshapeTranspose);
 
 /** transpose[permutation] */
 export const transpose: Primitive = deflinear(new Primitive('transpose', {
@@ -86,6 +96,16 @@ export const rev: Primitive = deflinear(new Primitive('rev', {
 
 // ---- transpose rules ----
 
+const reshapeDims = (params: Params): number[] | null => (params.dimensions as number[] | null | undefined) ?? null;
+
+/** Undo the reshape, then the transpose of `dimensions` (JAX's _reshape_transpose_rule). */
+function reshapeTranspose(ct: Array, x: Array | UndefinedPrimal, params: Params): Array {
+  const dims = reshapeDims(params);
+  if (!dims) return reshapeTo(ct, x);
+  const out = reshape.bind1([ct], { new_sizes: dims.map((d) => x.aval.shape[d]!) });
+  return transpose.bind1([out], { permutation: dims.map((_, i) => dims.indexOf(i)) });
+}
+
 function reshapeTo(ct: Array, x: Array | UndefinedPrimal): Array {
   return sameShape(ct.shape, x.aval.shape) ? ct : reshape.bind1([ct], { new_sizes: [...x.aval.shape] });
 }
@@ -121,7 +141,9 @@ function broadcastInDimBatch([x]: Array[], [bdim]: BatchDim[], params: Params): 
 /** reshape mixes axes: the batch axis goes first, as in JAX. */
 function reshapeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
   const operand = moveaxis(x!, bdim!, 0);
-  return [[reshape.bind1([operand], { ...params, new_sizes: [operand.shape[0]!, ...(params.new_sizes as number[])] })], [0]];
+  const dims = reshapeDims(params);
+  const batched = { ...params, new_sizes: [operand.shape[0]!, ...(params.new_sizes as number[])], ...(dims ? { dimensions: [0, ...dims.map((d) => d + 1)] } : {}) };
+  return [[reshape.bind1([operand], batched)], [0]];
 }
 
 /** One transpose that also brings the batch axis to the front, as in JAX. */

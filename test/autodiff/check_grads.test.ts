@@ -37,7 +37,10 @@ const unary: [string, (x: Array) => Array, number[], number][] = [
   ['erf', un(lax.erf), [0.3, -1.2, 1.5], 2],
   ['erfc', un(lax.erfc), [0.3, -1.2, 1.5], 2],
   ['erf_inv', un(lax.erfInv), [0.3, -0.6, 0.7], 2],
-  ['lgamma', un(lax.lgamma), [0.3, 1.2, 2.5], 1], // order 2 needs digamma's jvp (polygamma)
+  ['lgamma', un(lax.lgamma), [0.3, 1.2, 2.5], 2],
+  ['digamma', un(lax.digamma), [0.3, 1.2, 2.5], 2],
+  // polygamma(m, x) in x (JAX has no derivative in m)
+  ['polygamma 1', (x) => lax.polygamma.bind1([jnp.fullLike(x, 1), x]), [0.3, 1.2, 2.5], 2],
   ['integer_pow 3', un(lax.integerPow, { y: 3 }), [0.3, -1.2, 2.5], 2],
   ['integer_pow -2', un(lax.integerPow, { y: -2 }), [0.3, -1.2, 2.5], 2],
 ];
@@ -64,6 +67,19 @@ describe('checkGrads over the elementwise primitives (float64, fwd and rev)', ()
       checkGrads((l: Array, x: Array, h: Array) => lax.clamp.bind1([l, x, h]), [lo.add(f64([0.1, 1.5, 0.2])), f64([0.3, -0.2, 2.5]), hi.sub(f64([0.3, 0.1, 0]))], { order: 2 });
       checkGrads((x: Array, y: Array) => jnp.where(x.greater(y), x.mul(y), jnp.sin(y)), [f64([0.3, -1.2, 2.5]), f64([1.1, -2, -0.7])], { order: 2 });
       checkGrads((x: Array) => x.astype('float32').astype('float64'), [f64([0.3, -1.2, 2.5])], { eps: 1e-2, atol: 1e-4, rtol: 1e-4 });
+    }));
+});
+
+describe("checkGrads over lax's implicit broadcasting (size-1 dimensions, rank-0 operands)", () => {
+  const ops: [string, (x: Array, y: Array) => Array][] = [
+    ['add', bin(lax.add)], ['sub', bin(lax.sub)], ['mul', bin(lax.mul)], ['div', bin(lax.div)], ['rem', bin(lax.rem)],
+    ['pow', bin(lax.pow)], ['max', bin(lax.max)], ['min', bin(lax.min)], ['atan2', bin(lax.atan2)],
+  ];
+  test.each(ops)('%s', (_name, f) =>
+    x64(() => {
+      const col = f64([[2.3], [0.7]]);
+      checkGrads(f, [col, f64([[1.1, 0.4, 1.7]])], { order: 2 });
+      checkGrads(f, [f64(1.3), col], { order: 1 });
     }));
 });
 

@@ -146,6 +146,9 @@ function transcendental(dtype: 'float32' | 'float64'): Case[] {
   cases.push(
     cse('pow', lax.pow, [A(dtype, [2, 0.5, 9]), A(dtype, [10, 3, 0.5])], [1024, 0.125, 3], { rtol }),
     cse('atan2', lax.atan2, [A(dtype, [1, -1, 0.5]), A(dtype, [1, -2, -3])], [Math.PI / 4, Math.atan2(-1, -2), Math.atan2(0.5, -3)], { rtol }),
+    // scipy.special.polygamma([0, 1, 2, 3], [0.5, 2, 3, 1.5]) and scipy.special.zeta([2, 3, 4, 1.5], [1, 2, 0.5, 3])
+    cse('polygamma', lax.polygamma, [A(dtype, [0, 1, 2, 3]), A(dtype, [0.5, 2, 3, 1.5])], [-1.9635100260214235, 0.6449340668482266, -0.15411380631918856, 1.4090910340024367], { rtol }),
+    cse('zeta', lax.zeta, [A(dtype, [2, 3, 4, 1.5]), A(dtype, [1, 2, 0.5, 3])], [1.6449340668482266, 0.2020569031595943, 16.23484850566707, 1.2588219580922144], { rtol }),
   );
   return cases;
 }
@@ -182,6 +185,12 @@ function exactFloat(dtype: 'float32' | 'float64'): Case[] {
     cse('min', lax.min, [x(1, -0, NaN, -Infinity, 1), x(2, 0, 1, 5, NaN)], [1, -0, NaN, -Infinity, NaN]),
     cse('max (no NaN or signed zero)', lax.max, [x(1, -3, -Infinity), x(2, -4, 5)], [2, -3, 5]),
     cse('min (no NaN or signed zero)', lax.min, [x(1, -3, -Infinity), x(2, -4, 5)], [1, -4, -Infinity]),
+    // JAX: digamma's poles give NaN (the plugin's chlo.digamma alone gives -inf at 0)
+    cse('digamma (poles)', lax.digamma, [x(0, -0, -2, -Infinity)], [NaN, NaN, NaN, NaN]),
+    // lax's implicit broadcasting (JAX's broadcasting_shape_rule): size-1 dimensions and rank-0 operands
+    cse('add (broadcast [2,1] with [1,3])', lax.add, [x(1, 2).reshape([2, 1]), x(10, 20, 30).reshape([1, 3])], [11, 21, 31, 12, 22, 32], { shape: [2, 3] }),
+    cse('mul (rank-0 operand)', lax.mul, [A(dtype, 2), x(1, -3, 0.5)], [2, -6, 1], { shape: [3] }),
+    cse('lt (broadcast [1,2] with [2,1])', lax.lt, [x(1, 2).reshape([1, 2]), x(1.5, 0).reshape([2, 1])], [true, false, false, false], { dtype: 'bool', shape: [2, 2] }),
     cse('nextafter', lax.nextafter, [x(1, 0, 1, 2), x(2, 1, 0, 2)], [1 + eps, tiny, 1 - eps / 2, 2]),
     ...comparisons(x(1, NaN, -0, 2), x(1, NaN, 0, -3), [[true, false, true, false], [false, true, false, true], [false, false, false, false], [true, false, true, false], [false, false, false, true], [true, false, true, true]]),
     cse('select_n (bool which)', lax.selectN, [bool(true, false, true), x(1, 2, 3), x(-1, -2, -3)], [-1, 2, -3], { dtype, shape: [3] }),
@@ -206,6 +215,7 @@ function structural(dtype: DType, v: Scalar[], rows: { sum?: Scalar[]; prod?: Sc
     cse('argmin', lax.argmin, [m], rows.argmin, { params: { axes: [1], index_dtype: 'int32' }, shape: [2], dtype: 'int32' }),
     cse('broadcast_in_dim', lax.broadcastInDim, [m], [...v.slice(0, 3), ...v.slice(0, 3), ...v.slice(3), ...v.slice(3)], { params: { shape: [2, 2, 3], broadcast_dimensions: [0, 2] }, shape: [2, 2, 3] }),
     cse('reshape', lax.reshape, [m], v, { params: { new_sizes: [3, 2] }, shape: [3, 2] }),
+    cse('reshape (dimensions: transposed first)', lax.reshape, [m], [v[0]!, v[3]!, v[1]!, v[4]!, v[2]!, v[5]!], { params: { new_sizes: [6], dimensions: [1, 0] }, shape: [6] }),
     cse('transpose', lax.transpose, [m], [v[0]!, v[3]!, v[1]!, v[4]!, v[2]!, v[5]!], { params: { permutation: [1, 0] }, shape: [3, 2] }),
     cse('squeeze', lax.squeeze, [A(dtype, v).reshape([1, 6, 1])], v, { params: { dimensions: [0, 2] }, shape: [6] }),
     cse('rev', lax.rev, [m], [v[2]!, v[1]!, v[0]!, v[5]!, v[4]!, v[3]!], { params: { dimensions: [1] } }),
@@ -378,6 +388,12 @@ const GROUPS: Group[] = [
       cse('exp bf16', lax.exp, [bf16(0, 1)], [1, 2.71875]),
       cse('convert bf16→f32', lax.convertElementType, [bf16(1.015625)], [1.015625], { params: { new_dtype: 'float32', weak_type: false }, dtype: 'float32' }),
       cse('reduce_sum bf16', lax.reduceSum, [bf16(1.5, 2.25, 4)], [7.75], { params: { axes: [0] }, shape: [] }),
+      // JAX: x != 0 is true for a subnormal (0x0001); -0 (0x8000) is false, NaN (0x7fc0) true
+      cse('convert bf16→bool (subnormals are nonzero)', lax.convertElementType, [lax.bitcastConvertType.bind1([A('uint16', [1, 0, 0x8000, 0x7fc0, 0x8001])], { new_dtype: 'bfloat16' })], [true, false, false, true, true], {
+        params: { new_dtype: 'bool', weak_type: false }, dtype: 'bool',
+      }),
+      // JAX: mixed operand dtypes give the wider one (XLA's HigherPrecisionType): f32 x bf16 → f32
+      cse('dot_general f32 x bf16', lax.dotGeneral, [A('float32', [[1.5, 2]]), A('bfloat16', [[2], [0.25]])], [3.5], { params: { dimension_numbers: [[[1], [0]], [[], []]], preferred_element_type: null }, shape: [1, 1], dtype: 'float32' }),
       cse('dot_general bf16', lax.dotGeneral, [A('bfloat16', [[1.5, 2]]), A('bfloat16', [[2], [0.25]])], [3.5], { params: { dimension_numbers: [[[1], [0]], [[], []]], preferred_element_type: null }, shape: [1, 1] }),
       cse('add f16', lax.add, [f16(1.5, 65504), f16(2.25, 32)], [3.75, Infinity]),
       cse('sqrt f16', lax.sqrt, [f16(4, 2)], [2, 1.4140625]),
@@ -419,12 +435,9 @@ const GROUPS: Group[] = [
         cse('convert c64→bool (the real part != 0, as JAX)', lax.convertElementType, [z()], [true, false, true], {
           params: { new_dtype: 'bool', weak_type: false }, dtype: 'bool',
         }),
-        cse('max (lexicographic, as JAX)', lax.max, [C('complex64', [0, 1], [1, 0]), C('complex64', [0, 2], [1, -1])], [0, 2, 1, 0], {
-          bug: "stablehlo.maximum on complex is not JAX's lexicographic (real, then imaginary) order: max(1j, 2j) gives 1j",
-        }),
-        cse('min (lexicographic, as JAX)', lax.min, [C('complex64', [0, 1], [1, 0]), C('complex64', [0, 2], [1, -1])], [0, 1, 1, -1], {
-          bug: "stablehlo.minimum on complex is not JAX's lexicographic order: min(1+0j, 1-1j) gives 1+0j",
-        }),
+        // JAX: lexicographic (real part, then imaginary); a NaN real part compares false, so y wins
+        cse('max (lexicographic, as JAX)', lax.max, [C('complex64', [0, 1], [1, 0], [2, -1], [NaN, 0]), C('complex64', [0, 2], [1, -1], [1, 5], [1, 0])], [0, 2, 1, 0, 2, -1, 1, 0]),
+        cse('min (lexicographic, as JAX)', lax.min, [C('complex64', [0, 1], [1, 0], [2, -1], [NaN, 0]), C('complex64', [0, 2], [1, -1], [1, 5], [1, 0])], [0, 1, 1, -1, 1, 5, 1, 0]),
         cse('reduce_sum', lax.reduceSum, [z()], [1.5, -3], { params: { axes: [0] }, shape: [] }),
         cse('reduce_prod', lax.reduceProd, [C('complex64', [0, 1], [0, 1])], [-1, 0], { params: { axes: [0] }, shape: [] }),
         cse('dot_general', lax.dotGeneral, [z(), w()], [11 - 2 - 3, 2 + 0 + 0.75], { params: { dimension_numbers: [[[0], [0]], [[], []]], preferred_element_type: null }, shape: [] }),
@@ -513,13 +526,14 @@ describe('errors name the op, the shapes and the dtypes', () => {
   test('binary: dtype and shape', () => {
     throwsBoth((x, y) => lax.add.bind1([x, y]), [x3, i32(1, 2, 3)], 'lax.add requires arguments to have the same dtypes, got float32, int32.');
     throwsBoth((x, y) => lax.and.bind1([x, y]), [x3, x3], 'and does not accept dtype float32. Accepted dtypes are subtypes of integer or bool.');
-    throwsBoth((x, y) => lax.mul.bind1([x, y]), [x3, f32(1, 2)], 'lax.mul requires arguments to have the same shape, got f32[3], f32[2].');
+    throwsBoth((x, y) => lax.mul.bind1([x, y]), [x3, f32(1, 2)], 'mul got incompatible shapes for broadcasting: (3,), (2,).');
+    throwsBoth((x, y) => lax.add.bind1([x, y]), [x3, x3.reshape([1, 3])], 'add: arrays must have the same number of dimensions, got {1, 2}');
   });
 
   test('comparisons: dtype and shape', () => {
     const z = C('complex64', [1, 0]);
     throwsBoth((x, y) => lax.lt.bind1([x, y]), [z, z], 'lt does not accept dtype complex64.');
-    throwsBoth((x, y) => lax.eq.bind1([x, y]), [x3, f32(1)], 'lax.eq requires arguments to have the same shape, got f32[3], f32[1].');
+    throwsBoth((x, y) => lax.eq.bind1([x, y]), [x3.reshape([3, 1]), f32(1, 2).reshape([2, 1])], 'eq got incompatible shapes for broadcasting: (3, 1), (2, 1).');
   });
 
   test('select_n and clamp: dtype and shape', () => {
@@ -540,6 +554,7 @@ describe('errors name the op, the shapes and the dtypes', () => {
     throwsBoth((x) => lax.broadcastInDim.bind1([x], { shape: [2, 4], broadcast_dimensions: [1] }), [x3],
       'broadcast_in_dim operand dimension sizes must either be 1, or be equal to their corresponding dimensions in the target broadcast shape; got operand of shape (3,), target broadcast shape (2, 4), broadcast_dimensions (1,)');
     throwsBoth((x) => lax.reshape.bind1([x], { new_sizes: [2, 2] }), [x3], 'reshape total size must be unchanged, got new_sizes (2, 2) (of size 4) for shape (3,) (of size 3).');
+    throwsBoth((x) => lax.reshape.bind1([x], { new_sizes: [3], dimensions: [1, 0] }), [x3], 'reshape dimensions must be a permutation of operand dimensions, got dimensions (1, 0) for shape (3,).');
     throwsBoth((x) => lax.transpose.bind1([x], { permutation: [0, 0] }), [f32(1, 2).reshape([1, 2])], 'transpose: duplicate axis 0 in [0,0]');
     throwsBoth((x) => lax.squeeze.bind1([x], { dimensions: [0] }), [x3], 'cannot select an axis to squeeze out which has size not equal to one, got shape=(3,) and dimensions=(0,)');
     throwsBoth((x) => lax.rev.bind1([x], { dimensions: [1] }), [x3], 'rev: axis 1 is out of bounds for array of rank 1');
@@ -555,7 +570,8 @@ describe('errors name the op, the shapes and the dtypes', () => {
 
   test('dot_general: dtype and shape', () => {
     const dims = { dimension_numbers: [[[0], [0]], [[], []]], preferred_element_type: null };
-    throwsBoth((x, y) => lax.dotGeneral.bind1([x, y], dims), [x3, i32(1, 2, 3)], 'dot_general requires operands of the same dtype, got float32 and int32.');
+    throwsBoth((x, y) => lax.dotGeneral.bind1([x, y], { ...dims, preferred_element_type: 'int8' }), [i32(1, 2, 3), i32(1, 2, 3)],
+      '`preferred_element_type` must not be narrower than the original type, got preferred_element_type of int8 for result type of int32.');
     throwsBoth((x, y) => lax.dotGeneral.bind1([x, y], dims), [x3, f32(1, 2)], 'dot_general requires contracting dimensions to have the same shape, got (3,) and (2,).');
   });
 });

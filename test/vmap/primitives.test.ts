@@ -81,6 +81,14 @@ const FAMILIES: Family[] = [
   // XLA's CPU kernels for exp, log, atan, ... may differ in the last bit between array shapes.
   { name: 'unary float', fn: unaryFloat, args: [f32([2, 4])], axes: [[[1], 0], [[2], -1], [[-1], 1]], rtol: 1e-6 },
   { name: 'special functions', fn: specialFloat, args: [f32([2, 4])], axes: [[[2], 0]], rtol: 1e-6, eager: false },
+  {
+    name: 'polygamma and zeta',
+    fn: ops({ polygamma: p2(lax.polygamma), zeta: (m, x) => lax.zeta.bind1([lax.add.bind1([m, c32(1)]), x]) }),
+    args: [f32([2, 3], (k) => (k % 3) + 1), f32([2, 3], (k) => 0.5 + k * 0.25)],
+    axes: [[[0, 0], 0], [[1, null], -1]],
+    rtol: 1e-6,
+    eager: false,
+  },
   { name: 'complex parts', fn: complexParts, args: [f32([2, 4]), f32([2, 4])], axes: [[[0, 1], 0], [[null, 2], 1], [[1, null], -1]] },
   { name: 'binary float', fn: binaryFloat, args: [f32([2, 4]), f32([2, 4], (k) => signed(k) * 2)], axes: [[[0, 0], 0], [[1, null], 1], [[2, 0], -1]] },
   { name: 'integer', fn: integer, args: [i32([2, 4], (k) => (k % 11) - 5), i32([2, 4], (k) => (k % 5) + 1)], axes: [[[1, 1], 0], [[null, 0], -1], [[2, 1], 1]] },
