@@ -8,7 +8,11 @@ import type { HostArray } from '../runtime/element_types.js';
 import type { DType } from './dtypes.js';
 
 /** What array-taking functions accept: an Array, a JS scalar (weakly typed), or nested lists. */
-export type ArrayLike = Array | number | boolean | bigint | NestedList;
+export type ArrayLike = Array | number | boolean | bigint | NestedList | TypedArray;
+/** Host data accepted by `jnp.array`: a flat TypedArray becomes a 1-D array of the matching dtype. */
+export type TypedArray =
+  | Int8Array | Uint8Array | Uint8ClampedArray | Int16Array | Uint16Array | Int32Array | Uint32Array
+  | Float32Array | Float64Array | BigInt64Array | BigUint64Array;
 export interface NestedList extends ReadonlyArray<number | boolean | bigint | NestedList> {}
 
 /** An index entry of `x.slice(...)`: integer, range `[start, stop, step]`, null (new axis), '...', or an index Array. */
@@ -149,4 +153,10 @@ export abstract class Array {
   prod(axis?: number | readonly number[] | null, options: ReduceOptions = {}): Array { return m().reduce('prod', this, axis, options); }
   slice(...index: IndexEntry[]): Array { return m().slice(this, index); }
   at(...index: IndexEntry[]): AtIndexer { return m().at(this, index); }
+
+  /** Iterates over the first axis, as iterating a JAX array does: `const [k1, k2] = random.split(key)`. */
+  *[Symbol.iterator](): Iterator<Array> {
+    if (this.ndim === 0) throw new TypeError(`iteration over a 0-d array (${this.aval.str()})`);
+    for (let i = 0; i < this.shape[0]!; i++) yield this.slice(i);
+  }
 }

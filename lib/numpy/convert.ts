@@ -1,5 +1,5 @@
 // Turning JS values into arrays, and the dtype/broadcasting glue numpy functions share.
-import { Array, type ArrayLike, type NestedList } from '../core/array.js';
+import { Array, type ArrayLike, type NestedList, type TypedArray } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { canonicalizeDType, checkDType, defaultFloatDType, defaultIntDType, resultType, scalarDType, type DType } from '../core/dtypes.js';
@@ -15,7 +15,31 @@ export function asarray(x: ArrayLike, dtype?: DType | null): Array {
     return new ArrayImpl(new ShapedArray([], d, weak && !dtype), toRawHost(d, [x]));
   }
   if (globalThis.Array.isArray(x)) return fromNested(x, dtype ?? undefined);
+  if (ArrayBuffer.isView(x) && !(x instanceof DataView)) return fromTyped(x, dtype ?? undefined);
   throw new TypeError(`asarray: cannot convert ${typeof x === 'object' ? (x as object).constructor?.name ?? 'object' : typeof x} to an array`);
+}
+
+/** A TypedArray's dtype, as NumPy's for the same element type (Uint8ClampedArray: uint8). */
+function typedDType(x: TypedArray): DType {
+  if (x instanceof Float32Array) return 'float32';
+  if (x instanceof Float64Array) return 'float64';
+  if (x instanceof Int32Array) return 'int32';
+  if (x instanceof Uint8Array || x instanceof Uint8ClampedArray) return 'uint8';
+  if (x instanceof Int8Array) return 'int8';
+  if (x instanceof Int16Array) return 'int16';
+  if (x instanceof Uint16Array) return 'uint16';
+  if (x instanceof Uint32Array) return 'uint32';
+  if (x instanceof BigInt64Array) return 'int64';
+  return 'uint64';
+}
+
+/** A flat TypedArray as a 1-D array (copied; 64-bit types canonicalised as JAX does without x64). */
+function fromTyped(x: TypedArray, dtype?: DType): Array {
+  const natural = typedDType(x);
+  const d = canonicalizeDType(dtype ? checkDType(dtype, 'array') : natural);
+  const aval = new ShapedArray([x.length], d, false);
+  if (d === natural && !(x instanceof Uint8ClampedArray)) return new ArrayImpl(aval, x.slice());
+  return new ArrayImpl(aval, toRawHost(d, globalThis.Array.from(x as globalThis.ArrayLike<number | bigint>)));
 }
 
 function fromNested(list: NestedList, dtype?: DType): Array {
