@@ -201,3 +201,40 @@ export function batchJaxpr(closed: ClosedJaxpr, dims: BatchDim[], axisSize: numb
   byDims.set(key, result);
   return result;
 }
+
+// ---- jaxprs held by control-flow primitives (cond, while, scan) ----
+
+export interface BatchedJaxprAxes {
+  /** The jaxpr on batched inputs (its constants, concrete arrays the rules made, in `consts`). */
+  jaxpr: ClosedJaxpr;
+  /** Which outputs are batched; each has its batch axis at the requested position. */
+  outBatched: boolean[];
+}
+
+const axesCache = new WeakMap<ClosedJaxpr, Map<string, BatchedJaxprAxes>>();
+
+/**
+ * `closed` (its constants, if any, as leading inputs) batched along `inDims` of its inputs, as
+ * JAX's batch_jaxpr_axes: batched outputs get their batch axis at `outDim`, and outputs marked in
+ * `instantiate` are batched (broadcast) even when they are the same for every example, so that loop
+ * carries and branch outputs keep one type. Cached per jaxpr and axes, so transformed programs
+ * keep their identity (and compile once).
+ */
+export function batchJaxprAxes(closed: ClosedJaxpr, inDims: BatchDim[], axisSize: number, instantiate: boolean[] | boolean = false, outDim = 0): BatchedJaxprAxes {
+  let byKey = axesCache.get(closed);
+  if (!byKey) axesCache.set(closed, (byKey = new Map()));
+  const inst = closed.outAvals.map((_, i) => (typeof instantiate === 'boolean' ? instantiate : (instantiate[i] ?? false)));
+  const key = `${axisSize}|${inDims.map((d) => (d === null ? '-' : d)).join(',')}|${inst.map(Number).join('')}|${outDim}`;
+  const hit = byKey.get(key);
+  if (hit) return hit;
+  const jaxpr = openJaxpr(closed);
+  let outBatched: boolean[] = [];
+  const traced = traceToJaxpr((...xs) => {
+    const [outs, ds] = batchFlat((...ts) => evalJaxpr(jaxpr, ts), xs, inDims, axisSize);
+    outBatched = ds.map((d, i) => d !== null || inst[i]!);
+    return outs.map((o, i) => (outBatched[i] ? matchAxis(o, ds[i] ?? null, outDim, axisSize) : o));
+  }, jaxpr.inAvals.map((a, i) => unmappedAval(a, inDims[i] ?? null, axisSize)));
+  const result = { jaxpr: new ClosedJaxpr(dce(traced.jaxpr), traced.consts), outBatched };
+  byKey.set(key, result);
+  return result;
+}

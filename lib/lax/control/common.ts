@@ -10,6 +10,7 @@ import { ClosedJaxpr, Jaxpr, Literal, Var, type Atom, type JaxprEqn } from '../.
 import { paramsKey, Primitive, type Params } from '../../core/primitive.js';
 import { flatten, unflatten, type TreeDef } from '../../core/pytree.js';
 import { evalJaxpr, hasTangent, jvpFlat, openJaxpr, zerosLike, type Tangent } from '../../interpreters/ad.js';
+import { batchJaxprAxes, type BatchDim, type BatchedJaxprAxes } from '../../interpreters/batching.js';
 import { traceToJaxpr } from '../../interpreters/partial_eval.js';
 import { scalarLiteral, tensorType } from '../../lowering/context.js';
 import { lowerModule } from '../../lowering/module.js';
@@ -155,6 +156,8 @@ export const constantP: Primitive = new Primitive('constant', {
   impl: (_args, params) => [params.value as Array],
   lower: (ctx, _args, params, [out]) => [ctx.op1('stablehlo.constant', [], out!, { value: `${denseLiteral(params.value as Array)} : ${tensorType(out!)}` })],
   jvp: (_primals, _tangents, params) => [[params.value as Array], [null]],
+  // No operands, so vmap never batches it: the value is the same for every example.
+  batch: (_args, _dims, params) => [[params.value as Array], [null]],
 });
 
 function denseLiteral(x: Array): string {
@@ -216,6 +219,24 @@ export function jvpJaxpr(closed: ClosedJaxpr, nonzero: boolean[], instantiate: b
   byMask.set(key, result);
   return result;
 }
+
+// ---- batching a jaxpr ----
+
+const batchedBodies = new WeakMap<BatchedJaxprAxes, ClosedJaxpr>();
+
+/**
+ * `closed` batched along `inDims` (JAX's batch_jaxpr_axes; see interpreters/batching.ts), with
+ * the constants the batch rules made written into it, as a primitive's jaxpr needs. Cached.
+ */
+export function batchBody(closed: ClosedJaxpr, inDims: BatchDim[], axisSize: number, instantiate: boolean[] | boolean = false, outDim = 0): { jaxpr: ClosedJaxpr; outBatched: boolean[] } {
+  const batched = batchJaxprAxes(closed, inDims, axisSize, instantiate, outDim);
+  let jaxpr = batchedBodies.get(batched);
+  if (!jaxpr) batchedBodies.set(batched, (jaxpr = withoutConsts(batched.jaxpr)));
+  return { jaxpr, outBatched: batched.outBatched };
+}
+
+/** Batch axes at 0 where `batched`, none elsewhere. */
+export const atZero = (batched: boolean[]): BatchDim[] => batched.map((b) => (b ? 0 : null));
 
 // ---- eager execution ----
 

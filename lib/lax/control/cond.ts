@@ -1,5 +1,6 @@
 // cond and switch: the `cond` primitive applies one of its branches (closed jaxprs taking the
-// same operands) chosen by an int32 index, lowered to stablehlo.case as JAX does.
+// same operands) chosen by an int32 index, lowered to stablehlo.case as JAX does. Under vmap a
+// batched index becomes a select between every branch's outputs.
 import { Array } from '../../core/array.js';
 import { ShapedArray } from '../../core/aval.js';
 import { isBool, isComplex, isInteger } from '../../core/dtypes.js';
@@ -7,13 +8,16 @@ import { ClosedJaxpr, Jaxpr, Var, type JaxprEqn } from '../../core/jaxpr.js';
 import { Primitive, UndefinedPrimal, type Params } from '../../core/primitive.js';
 import { unflatten } from '../../core/pytree.js';
 import { constLike, evalJaxpr, fullOf, zerosLike } from '../../interpreters/ad.js';
+import { axisSizeOf, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../../interpreters/batching.js';
 import { traceToJaxpr } from '../../interpreters/partial_eval.js';
 import { partialEvalJaxpr, type EqnSplit } from '../../interpreters/partial_eval_ad.js';
 import { transposeJaxpr } from '../../interpreters/transpose.js';
 import { lowerJaxprBody } from '../../lowering/module.js';
 import { convertElementType } from '../convert.js';
-import { clamp, ne } from '../elementwise.js';
-import { applyEagerly, avalStr, type AsArrays, flattenArrays, forwarding, jvpJaxpr, leafArray, mergeConsts, rewire, traceFn, typematch, withoutConsts } from './common.js';
+import { clamp, eq, ne, selectN } from '../elementwise.js';
+import { broadcastInDim } from '../shape.js';
+import { stopGradient } from '../stop_gradient.js';
+import { applyEagerly, atZero, avalStr, type AsArrays, batchBody, flattenArrays, forwarding, jvpJaxpr, leafArray, mergeConsts, rewire, traceFn, typematch, withoutConsts } from './common.js';
 import { checkBranchOutputs } from './errors.js';
 
 const branchesOf = (params: Params) => params.branches as ClosedJaxpr[];
@@ -71,9 +75,45 @@ export const condP: Primitive = new Primitive(
       return [null, ...linear.map((l) => (l ? outs[k++]! : null))];
     },
     partialEval: condPartialEval,
+    batch: condBatch,
   },
   { multipleResults: true },
 );
+
+// ---- batching ----
+
+/** `pred` (batched along axis 0) broadcast over `like`'s shape, as JAX's _bcast_select does. */
+const spreadPred = (pred: Array, like: Array) => (pred.ndim === like.ndim ? pred : broadcastInDim.bind1([pred], { shape: [...like.shape], broadcast_dimensions: [0] }));
+
+/**
+ * JAX's _cond_batching_rule. A batched index turns the cond into a select between every branch's
+ * batched outputs (all branches run); an unbatched one keeps a cond of batched branches whose
+ * outputs are batched (at 0) wherever any branch's are.
+ */
+function condBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const branches = branchesOf(params);
+  const size = axisSizeOf(args, dims);
+  const [index, ...ops] = args;
+  const [indexDim, ...opDims] = dims;
+  if (indexDim !== null && indexDim !== undefined) {
+    const idx = moveaxis(index!, indexDim, 0);
+    const operands = ops.map((x, i) => matchAxis(x, opDims[i] ?? null, 0, size));
+    const outs = branches.map((b, k) => {
+      const { jaxpr } = batchBody(b, operands.map(() => 0), size, true);
+      // Each branch sees its operands only where it is taken, so reverse mode sends no cotangent
+      // through the branches not taken (JAX issue 1052).
+      const taken = eq.bind1([idx, fullOf(idx.aval, k)]);
+      return evalJaxpr(jaxpr.jaxpr, operands.map((x) => selectN.bind1([spreadPred(taken, x), stopGradient(x), x])));
+    });
+    const selected = outs[0]!.map((_, i) => selectN.bind1([spreadPred(idx, outs[0]![i]!), ...outs.map((o) => o[i]!)]));
+    return [selected, selected.map(() => 0)];
+  }
+  const inDims = atZero(opDims.map((d) => d !== null));
+  const operands = ops.map((x, i) => (opDims[i] === null ? x : moveaxis(x, opDims[i]!, 0)));
+  const outBatched = branches.map((b) => batchBody(b, inDims, size).outBatched).reduce((a, b) => a.map((x, i) => x || b[i]!));
+  const batched = branches.map((b) => batchBody(b, inDims, size, outBatched).jaxpr);
+  return [condP.bind([index!, ...operands], { ...params, branches: batched }), atZero(outBatched)];
+}
 
 // ---- partial evaluation ----
 

@@ -7,14 +7,17 @@ import { Array } from '../../core/array.js';
 import { ShapedArray } from '../../core/aval.js';
 import { ClosedJaxpr, Var, dce, type Atom, type JaxprEqn } from '../../core/jaxpr.js';
 import { Primitive, UndefinedPrimal, type Params } from '../../core/primitive.js';
-import { unflatten } from '../../core/pytree.js';
+import { unflatten, type TreeDef } from '../../core/pytree.js';
 import { addTangents, instantiate, zerosLike } from '../../interpreters/ad.js';
+import { axisSizeOf, batchFlat, matchAxis, moveaxis, type BatchDim, type BatchResult } from '../../interpreters/batching.js';
 import { traceToJaxpr } from '../../interpreters/partial_eval.js';
 import { partialEvalJaxpr, type EqnSplit } from '../../interpreters/partial_eval_ad.js';
 import { backwardPass } from '../../interpreters/transpose.js';
 import { i64Array, type LoweringContext, type Value } from '../../lowering/context.js';
 import { lowerJaxprBody } from '../../lowering/module.js';
-import { applyEagerly, avalStr, type AsArrays, carryFixpoint, flattenArrays, inlineJaxpr, jvpJaxpr, promoteWeakInit, ranges, rewire, traceFn, typematch, withoutConsts } from './common.js';
+import { reshape } from '../shape.js';
+import { concatenate, sliceInDim } from '../slicing.js';
+import { applyEagerly, atZero, avalStr, type AsArrays, batchBody, carryFixpoint, flattenArrays, inlineJaxpr, jvpJaxpr, promoteWeakInit, ranges, rewire, traceFn, typematch, withoutConsts } from './common.js';
 import { checkCarryType } from './errors.js';
 
 interface ScanParams {
@@ -58,6 +61,7 @@ export const scanP: Primitive = new Primitive(
     jvp: scanJvp,
     transpose: scanTranspose,
     partialEval: scanPartialEval,
+    batch: scanBatch,
   },
   { multipleResults: true },
 );
@@ -306,6 +310,34 @@ function scanTranspose(cts: (Array | null)[], args: (Array | UndefinedPrimal)[],
   ];
 }
 
+// ---- batching ----
+
+/**
+ * JAX's _scan_batching_rule: carries are batched where the init is or the body makes them (a
+ * fixpoint), with their batch axis at 0; batched consts move their axis to 0 and batched xs to 1
+ * (axis 0 is the scanned one), so that the body sees every batched value at 0; batched ys come
+ * out stacked with their batch axis at 1.
+ */
+function scanBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const { jaxpr, num_consts: nC, num_carry: nK } = scanParams(params);
+  const size = axisSizeOf(args, dims);
+  const nY = jaxpr.outAvals.length - nK;
+  const isBatched = (d: BatchDim | undefined) => d !== null && d !== undefined;
+  const constBat = dims.slice(0, nC).map(isBatched);
+  const xsBat = dims.slice(nC + nK).map(isBatched);
+  const batchFor = (carry: boolean[]) => batchBody(jaxpr, atZero([...constBat, ...carry, ...xsBat]), size, [...carry, ...globalThis.Array.from({ length: nY }, () => false)]);
+  const carryBat = carryFixpoint(dims.slice(nC, nC + nK).map(isBatched), (carry) => batchFor(carry).outBatched.slice(0, nK));
+  const { jaxpr: body, outBatched } = batchFor(carryBat);
+  const operands = args.map((x, i) => {
+    const d = dims[i] ?? null;
+    if (i < nC) return d === null ? x : moveaxis(x, d, 0);
+    if (i < nC + nK) return carryBat[i - nC] ? matchAxis(x, d, 0, size) : x;
+    return d === null ? x : moveaxis(x, d, 1);
+  });
+  const outs = scanP.bind(operands, { ...params, jaxpr: body });
+  return [outs, [...atZero(carryBat), ...outBatched.slice(nK).map((b) => (b ? 1 : null))]];
+}
+
 // ---- the public functions ----
 
 export interface ScanOptions {
@@ -389,8 +421,54 @@ export function scan<const C, const X, Y>(f: (carry: NoInfer<AsArrays<C>>, x: No
   return [unflatten(initTree, outs.slice(0, initFlat.length)), unflatten(yTree, outs.slice(initFlat.length))];
 }
 
-/** `lax.map(f, xs)`: `f` applied to each slice of xs' leading axis, as a scan (one compiled loop). */
-export function map<const X, Y>(f: (x: NoInfer<AsArrays<X>>) => Y, xs: X): AsArrays<Y> {
-  return scan((carry: null, x: AsArrays<X>) => [carry, f(x)] as const, null, xs)[1];
+export interface MapOptions {
+  /**
+   * Examples per step: the loop runs over chunks of this many, each mapped with vmap, and the
+   * remainder (length mod batchSize) is mapped with vmap after it, as JAX's batch_size.
+   */
+  batchSize?: number;
 }
 
+/**
+ * `lax.map(f, xs, { batchSize })`: `f` applied to each slice of xs' leading axis (xs and the
+ * results are pytrees), as a scan: one compiled loop. With `batchSize`, a scan over chunks.
+ */
+export function map<const X, Y>(f: (x: NoInfer<AsArrays<X>>) => Y, xs: X, options: MapOptions = {}): AsArrays<Y> {
+  const { batchSize } = options;
+  if (batchSize === undefined) return scan((carry: null, x: AsArrays<X>) => [carry, f(x)] as const, null, xs)[1];
+  if (!Number.isInteger(batchSize) || batchSize < 0) throw new TypeError(`lax.map: batch_size must be a non-negative integer, got ${batchSize}`);
+  const [leaves, xsTree] = flattenArrays(xs, 'lax.map');
+  if (!leaves.length) return map(f, xs);
+  const n = leaves[0]!.shape[0] ?? 0;
+  const numBatches = batchSize === 0 ? 0 : Math.floor(n / batchSize);
+  const batchElems = numBatches * batchSize;
+  let yTree: TreeDef | undefined;
+  // f mapped over the leading axis of each leaf (vmap), outputs batched at 0.
+  const vmapped = (chunk: Array[]): Array[] => {
+    const size = chunk[0]!.shape[0]!;
+    const [outs, dims] = batchFlat(
+      (...ts) => {
+        const [ys, tree] = flattenArrays(f(unflatten(xsTree, ts)), 'lax.map output');
+        yTree = tree;
+        return ys;
+      },
+      chunk,
+      chunk.map(() => 0),
+      size,
+    );
+    return outs.map((y, i) => matchAxis(y, dims[i] ?? null, 0, size));
+  };
+  const rest = () => vmapped(leaves.map((x) => sliceInDim(x, batchElems, null)));
+  if (numBatches === 0) {
+    const ys = rest();
+    return unflatten(yTree!, ys);
+  }
+  const chunks = leaves.map((x) => reshape.bind1([batchElems === n ? x : sliceInDim(x, 0, batchElems)], { new_sizes: [numBatches, batchSize, ...x.shape.slice(1)] }));
+  const [, stackedYs] = scan((carry: null, chunk: Array[]) => [carry, vmapped(chunk)] as const, null, chunks);
+  const remainder = batchElems < n ? rest() : undefined;
+  const ys = (stackedYs as Array[]).map((y, i) => {
+    const flat = reshape.bind1([y], { new_sizes: [batchElems, ...y.shape.slice(2)] });
+    return remainder ? concatenate.bind1([flat, remainder[i]!], { dimension: 0 }) : flat;
+  });
+  return unflatten(yTree!, ys);
+}

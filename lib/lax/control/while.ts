@@ -1,18 +1,22 @@
 // while_loop and fori_loop: the `while` primitive runs a body jaxpr while a cond jaxpr holds,
 // lowered to stablehlo.while with the constants threaded through the loop as JAX does. Forward
-// mode only: the trip count is dynamic, so reverse mode has nothing to store residuals in.
+// mode only: the trip count is dynamic, so reverse mode has nothing to store residuals in. Under
+// vmap its predicate may be batched (one per example): the loop then runs until all are done.
 import type { Array } from '../../core/array.js';
+import { ShapedArray } from '../../core/aval.js';
 import { isSignedInteger } from '../../core/dtypes.js';
 import { ClosedJaxpr, Jaxpr, Var, dce, type JaxprEqn } from '../../core/jaxpr.js';
 import { Primitive, type Params } from '../../core/primitive.js';
 import { unflatten } from '../../core/pytree.js';
 import { Tracer } from '../../core/trace.js';
 import { fullOf, zerosLike } from '../../interpreters/ad.js';
+import { axisSizeOf, matchAxis, type BatchDim, type BatchResult } from '../../interpreters/batching.js';
 import { partialEvalJaxpr, type EqnSplit } from '../../interpreters/partial_eval_ad.js';
+import { i64Array, type LoweringContext, type Value } from '../../lowering/context.js';
 import { lowerJaxprBody } from '../../lowering/module.js';
 import { convertElementType } from '../convert.js';
 import { add, lt } from '../elementwise.js';
-import { applyEagerly, avalStr, type AsArrays, carryFixpoint, flattenArrays, jvpJaxpr, leafArray, promoteWeakInit, ranges, rewire, scalarArray, traceFn, typematch } from './common.js';
+import { applyEagerly, atZero, avalStr, type AsArrays, batchBody, carryFixpoint, flattenArrays, jvpJaxpr, leafArray, promoteWeakInit, ranges, rewire, scalarArray, traceFn, typematch } from './common.js';
 import { checkWhileCarry } from './errors.js';
 import { scan } from './scan.js';
 
@@ -41,21 +45,15 @@ export const whileP: Primitive = new Primitive(
         throw new TypeError(`while_loop body function input type error: takes ${body_jaxpr.inAvals.map(avalStr).join(' ')}, called with ${bIn.map(avalStr).join(' ')}`);
       }
       const pred = cond_jaxpr.outAvals;
-      if (pred.length !== 1 || pred[0]!.dtype !== 'bool' || pred[0]!.ndim !== 0) {
+      // A predicate with axes is a batched one (vmap's): its shape is a prefix of every carry's.
+      const prefixOfCarry = (p: ShapedArray) => carry.every((c) => p.shape.every((d, i) => c.shape[i] === d));
+      if (pred.length !== 1 || pred[0]!.dtype !== 'bool' || !prefixOfCarry(pred[0]!)) {
         throw new TypeError(`cond_fun must return a boolean scalar, but got output type(s) [${pred.map((a) => `ShapedArray(${avalStr(a)})`).join(', ')}].`);
       }
       return body_jaxpr.outAvals;
     },
     impl: (args, params) => applyEagerly(whileP, args, params, [whileParams(params).cond_jaxpr, whileParams(params).body_jaxpr]),
-    // Every operand is loop-carried; the cond region reads its constants and the carry, the body
-    // its constants and the carry, and returns the constants unchanged.
-    lower: (ctx, args, params) => {
-      const { cond_jaxpr, body_jaxpr, cond_nconsts: nc, body_nconsts: nb } = whileParams(params);
-      const avals = args.map((a) => a.aval);
-      const condRegion = ctx.region(avals, (inner, xs) => lowerJaxprBody(inner, cond_jaxpr.jaxpr, [...xs.slice(0, nc), ...xs.slice(nc + nb)]));
-      const bodyRegion = ctx.region(avals, (inner, xs) => [...xs.slice(0, nc + nb), ...lowerJaxprBody(inner, body_jaxpr.jaxpr, xs.slice(nc))]);
-      return ctx.op('stablehlo.while', args, avals, {}, [condRegion, bodyRegion]).slice(nc + nb);
-    },
+    lower: lowerWhile,
     jvp: whileJvp,
     transpose: () => {
       throw new Error(
@@ -64,9 +62,51 @@ export const whileP: Primitive = new Primitive(
       );
     },
     partialEval: whilePartialEval,
+    batch: whileBatch,
   },
   { multipleResults: true },
 );
+
+// ---- lowering ----
+
+const BOOL = new ShapedArray([], 'bool');
+
+/** Whether any element of a batched predicate holds. */
+function anyOf(ctx: LoweringContext, pred: Value): Value {
+  const body = ctx.region([BOOL, BOOL], (inner, [a, b]) => [inner.op1('stablehlo.or', [a!, b!], BOOL)]);
+  const axes = pred.aval.shape.map((_, i) => i);
+  return ctx.op1('stablehlo.reduce', [pred, ctx.constant(false, BOOL)], BOOL, { dimensions: i64Array(axes) }, [body]);
+}
+
+/**
+ * Every operand is loop-carried; the cond region reads its constants and the carry, the body its
+ * constants and the carry, and returns the constants unchanged. A batched predicate (from vmap)
+ * loops while any element holds, and the body keeps the old carry where its element is done,
+ * as JAX's _while_lowering.
+ */
+function lowerWhile(ctx: LoweringContext, args: Value[], params: Params): Value[] {
+  const { cond_jaxpr, body_jaxpr, cond_nconsts: nc, body_nconsts: nb } = whileParams(params);
+  const batched = cond_jaxpr.outAvals[0]!.ndim > 0;
+  const avals = args.map((a) => a.aval);
+  const pred = (inner: LoweringContext, xs: Value[]) => lowerJaxprBody(inner, cond_jaxpr.jaxpr, [...xs.slice(0, nc), ...xs.slice(nc + nb)])[0]!;
+  const condRegion = ctx.region(avals, (inner, xs) => [batched ? anyOf(inner, pred(inner, xs)) : pred(inner, xs)]);
+  const bodyRegion = ctx.region(avals, (inner, xs) => {
+    const carry = xs.slice(nc + nb);
+    let next = lowerJaxprBody(inner, body_jaxpr.jaxpr, xs.slice(nc));
+    if (batched) {
+      const p = pred(inner, xs);
+      const dims = i64Array(p.aval.shape.map((_, i) => i));
+      next = next.map((n, i) => {
+        const spread = inner.op1('stablehlo.broadcast_in_dim', [p], new ShapedArray(n.aval.shape, 'bool'), { broadcast_dimensions: dims });
+        return inner.op1('stablehlo.select', [spread, n, carry[i]!], n.aval);
+      });
+    }
+    return [...xs.slice(0, nc + nb), ...next];
+  });
+  return ctx.op('stablehlo.while', args, avals, {}, [condRegion, bodyRegion]).slice(nc + nb);
+}
+
+// ---- forward mode ----
 
 function whileJvp(primals: Array[], tangents: (Array | null)[], params: Params): [Array[], (Array | null)[]] {
   const { cond_jaxpr, body_jaxpr, cond_nconsts: nc, body_nconsts: nb } = whileParams(params);
@@ -114,6 +154,34 @@ function whilePartialEval(eqn: JaxprEqn, inUnknown: boolean[]): EqnSplit | undef
   };
   const unknown: JaxprEqn = { ...eqn, outVars: eqn.outVars.map((v, i) => (carryUk[i] ? v : new Var(v.aval))) };
   return { known: [known], unknown, outUnknown: carryUk };
+}
+
+// ---- batching ----
+
+/**
+ * JAX's _while_loop_batching_rule: carries are batched where the init is or the body makes them
+ * (a fixpoint). If the predicate is then batched, every carry is batched at 0 and the loop runs
+ * until every element is done, each element's carry frozen once its predicate fails (see the
+ * lowering); otherwise batched carries have their batch axis right after the predicate's axes.
+ */
+function whileBatch(args: Array[], dims: BatchDim[], params: Params): BatchResult {
+  const { cond_jaxpr, body_jaxpr, cond_nconsts: nc, body_nconsts: nb } = whileParams(params);
+  const size = axisSizeOf(args, dims);
+  const cconstDims = dims.slice(0, nc);
+  const bconstDims = dims.slice(nc, nc + nb);
+  const initDims = dims.slice(nc + nb);
+  const carryBat = carryFixpoint(
+    initDims.map((d) => d !== null),
+    (carry) => batchBody(body_jaxpr, [...bconstDims, ...atZero(carry)], size, carry).outBatched,
+  );
+  const predBat = batchBody(cond_jaxpr, [...cconstDims, ...atZero(carryBat)], size).outBatched[0]!;
+  const at = predBat ? 0 : cond_jaxpr.outAvals[0]!.ndim;
+  const carryDims: BatchDim[] = carryBat.map((b) => (predBat || b ? at : null));
+  const body = batchBody(body_jaxpr, [...bconstDims, ...carryDims], size, carryDims.map((d) => d !== null), at).jaxpr;
+  const cond = batchBody(cond_jaxpr, [...cconstDims, ...carryDims], size, predBat, 0).jaxpr;
+  const init = args.slice(nc + nb).map((x, i) => (carryDims[i] === null ? x : matchAxis(x, initDims[i] ?? null, carryDims[i]!, size)));
+  const outs = whileP.bind([...args.slice(0, nc + nb), ...init], { ...params, cond_jaxpr: cond, body_jaxpr: body });
+  return [outs, carryDims];
 }
 
 // ---- the public functions ----
