@@ -14,6 +14,8 @@ export { ClosedJaxpr, Jaxpr } from './core/jaxpr.js';
 export { jit, makeJaxpr, evalShape, type JitOptions, type JitStats, type Jitted, type ShapeDtypeStruct } from './api/jit.js';
 export { grad, valueAndGrad, jvp, vjp, linearize, linearTranspose, jacfwd, jacrev, jacobian, hessian, stopGradient, type GradOptions, type Arrays, type Args } from './api/grad.js';
 export { vmap, type VmapOptions } from './api/vmap.js';
+export { pmap, type PmapOptions } from './api/pmap.js';
+export * from './sharding/index.js';
 export { customJvp, customVjp, type CustomJvp, type CustomVjp, type CustomDerivativeOptions } from './api/custom_derivatives.js';
 export { checkpoint, remat, checkpointPolicies, CheckpointPolicy, type CheckpointOptions } from './api/checkpoint.js';
 

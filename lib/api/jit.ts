@@ -17,6 +17,7 @@ import type { Device } from '../runtime/device.js';
 import type { Executable } from '../runtime/executable.js';
 import { defaultBackend } from '../runtime/registry.js';
 import { asarray } from '../numpy/convert.js';
+import { shardedJit, type ShardedJitOptions, type ShardedJitted } from '../sharding/sharded_jit.js';
 
 export interface JitOptions {
   /** Positions of arguments treated as compile-time constants (hashed by value with JSON). */
@@ -156,11 +157,29 @@ export type Jitted<F extends (...args: never[]) => unknown> = F & {
   readonly stats: JitStats;
 };
 
+/** Shardings for `jit`: with either one, XLA's SPMD partitioner splits the program over a mesh. */
+export type JitShardingOptions =
+  | { inShardings: NonNullable<ShardedJitOptions['inShardings']>; outShardings?: ShardedJitOptions['outShardings']; name?: string }
+  | { inShardings?: ShardedJitOptions['inShardings']; outShardings: NonNullable<ShardedJitOptions['outShardings']>; name?: string };
+
 /**
  * `jit(f, { staticArgnums, donateArgnums })`: compiles `f` with XLA on first call for each
  * distinct input signature (shapes, dtypes, weak types, pytree structure, static values, x64).
+ * With `inShardings` / `outShardings` (NamedSharding), the program is partitioned over their mesh.
  */
-export function jit<F extends (...args: never[]) => unknown>(fn: F, options: JitOptions = {}): Jitted<F> {
+export function jit<F extends (...args: never[]) => unknown>(fn: F, options: JitShardingOptions): ShardedJitted<F>;
+export function jit<F extends (...args: never[]) => unknown>(fn: F, options?: JitOptions): Jitted<F>;
+export function jit<F extends (...args: never[]) => unknown>(fn: F, options: JitOptions | JitShardingOptions = {}): Jitted<F> | ShardedJitted<F> {
+  if ('inShardings' in options || 'outShardings' in options) {
+    const { inShardings, outShardings, name, ...rest } = options as JitShardingOptions & JitOptions;
+    const unsupported = Object.keys(rest).filter((k) => (rest as Record<string, unknown>)[k] !== undefined);
+    if (unsupported.length) throw new TypeError(`jit: ${unsupported.join(', ')} cannot be combined with inShardings/outShardings yet`);
+    return shardedJit(fn, { inShardings, outShardings, name });
+  }
+  return jitSingleDevice(fn, options as JitOptions);
+}
+
+function jitSingleDevice<F extends (...args: never[]) => unknown>(fn: F, options: JitOptions): Jitted<F> {
   const staticArgnums = asList(options.staticArgnums);
   const donateArgnums = asList(options.donateArgnums);
   const name = options.name ?? (fn.name || 'fn');

@@ -4,6 +4,7 @@ import { Array } from '../core/array.js';
 import { shapeStr } from '../core/aval.js';
 import { broadcastPrefix, flatten, flattenWithPath, keystr, unflatten, type KeyPath } from '../core/pytree.js';
 import { batchFlat, matchAxis, type BatchDim } from '../interpreters/batching.js';
+import { batchFlatNamed } from '../lax/parallel.js';
 import { asarray } from '../numpy/convert.js';
 import type { Args, Arrays } from './grad.js';
 
@@ -22,6 +23,8 @@ export interface VmapOptions {
   outAxes?: AxisSpec;
   /** The mapped size; needed when no argument is mapped, checked against the mapped axes otherwise. */
   axisSize?: number;
+  /** A name for the mapped axis, for collectives (`lax.psum(x, axisName)`) inside `fn`. */
+  axisName?: string;
 }
 
 const isAxisLeaf = (x: unknown): boolean => x === null || x === undefined;
@@ -108,7 +111,7 @@ function placeOutput(v: Array, src: BatchDim, dst: BatchDim, size: number, path:
  * on a mapped argument are broadcast along it.
  */
 export function vmap<F extends Fn>(fn: F, options: VmapOptions = {}): (...args: Args<Parameters<F>>) => Arrays<ReturnType<F>> {
-  const { inAxes = 0, outAxes = 0, axisSize } = options;
+  const { inAxes = 0, outAxes = 0, axisSize, axisName } = options;
   if (!(inAxes === null || typeof inAxes === 'number' || globalThis.Array.isArray(inAxes))) {
     throw new TypeError(`vmap inAxes must be an int, null, or an array of entries corresponding to the positional arguments passed to the function, but got ${specStr(inAxes)}.`);
   }
@@ -132,17 +135,13 @@ export function vmap<F extends Fn>(fn: F, options: VmapOptions = {}): (...args: 
 
     let outTree = flatten(null)[1];
     let outPaths: KeyPath[] = [];
-    const [vals, outDims] = batchFlat(
-      (...ts) => {
-        const [outs, tree] = flattenWithPath((fn as unknown as (...a: unknown[]) => unknown)(...unflatten<unknown[]>(inTree, ts)));
-        outTree = tree;
-        outPaths = outs.map(([p]) => p);
-        return outs.map(([p, o]) => leafArray(o, () => `Output from batched function at output${keystr(p)}`));
-      },
-      xs,
-      dims,
-      size,
-    );
+    const flat = (...ts: Array[]) => {
+      const [outs, tree] = flattenWithPath((fn as unknown as (...a: unknown[]) => unknown)(...unflatten<unknown[]>(inTree, ts)));
+      outTree = tree;
+      outPaths = outs.map(([p]) => p);
+      return outs.map(([p, o]) => leafArray(o, () => `Output from batched function at output${keystr(p)}`));
+    };
+    const [vals, outDims] = axisName === undefined ? batchFlat(flat, xs, dims, size) : batchFlatNamed(axisName, flat, xs, dims, size);
 
     const outAxesFlat = flattenAxes('outAxes', outAxes, unflatten(outTree, vals));
     const outs = vals.map((v, i) => placeOutput(v, outDims[i] ?? null, outAxesFlat[i] ?? null, size, outPaths[i]!));

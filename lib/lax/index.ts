@@ -10,3 +10,5 @@ export * from './cumulative.js';
 export * from './windowed.js';
 export * from './stop_gradient.js';
 export * from './control.js';
+export { psum, pmean, pmax, pmin, allGather, allToAll, ppermute, psumScatter, axisIndex, axisSize, NameError, type AxisName, type AllGatherOptions, type AllToAllOptions, type PsumScatterOptions } from './parallel.js';
+export { withShardingConstraint } from '../sharding/constraint.js';

@@ -18,6 +18,10 @@ export interface LowerOptions {
   aliases?: [number, number][];
   numReplicas?: number;
   numPartitions?: number;
+  /** Extra attributes of `@main`'s parameters (e.g. `mhlo.sharding = "{replicated}"`), by position. */
+  argAttrs?: (string | undefined)[];
+  /** Attributes of `@main`'s results, by position. */
+  resultAttrs?: (string | undefined)[];
 }
 
 class ModuleBuilder {
@@ -60,11 +64,13 @@ function functionText(
   body: LoweringContext,
   results: Value[],
   argAttrs: (string | undefined)[] = [],
+  resultAttrs: (string | undefined)[] = [],
 ): string {
   const params = argAvals.map((aval, i) => `%arg${i}: ${tensorType(aval)}${argAttrs[i] ? ` {${argAttrs[i]}}` : ''}`).join(', ');
   const resultTypes = results.map((r) => tensorType(r.aval)).join(', ');
+  const resultDecls = results.map((r, i) => `${tensorType(r.aval)}${resultAttrs[i] ? ` {${resultAttrs[i]}}` : ''}`).join(', ');
   return [
-    `  func.func ${visibility} @${symbol}(${params}) -> (${resultTypes}) {`,
+    `  func.func ${visibility} @${symbol}(${params}) -> (${resultDecls}) {`,
     body.text(),
     `    return ${results.map((r) => r.ref).join(', ')} : ${resultTypes}`,
     '  }',
@@ -89,9 +95,12 @@ export function lowerModule(jaxpr: Jaxpr, options: LowerOptions = {}): LoweredMo
   const avals = [...jaxpr.constVars, ...jaxpr.inVars].map((v) => v.aval);
   const args = avals.map((aval, i) => ({ ref: `%arg${i}`, aval }));
   const results = lowerJaxprBody(ctx, jaxpr, args);
-  const argAttrs: (string | undefined)[] = [];
-  for (const [arg, out] of options.aliases ?? []) argAttrs[arg] = `tf.aliasing_output = ${out} : i32`;
-  const main = functionText('public', 'main', avals, ctx, results, argAttrs);
+  const argAttrs: (string | undefined)[] = [...(options.argAttrs ?? [])];
+  for (const [arg, out] of options.aliases ?? []) {
+    const alias = `tf.aliasing_output = ${out} : i32`;
+    argAttrs[arg] = argAttrs[arg] ? `${argAttrs[arg]}, ${alias}` : alias;
+  }
+  const main = functionText('public', 'main', avals, ctx, results, argAttrs, options.resultAttrs);
   const name = (options.name ?? 'jit_fn').replace(/[^A-Za-z0-9_]/g, '_');
   return {
     text: module.text(name, main, options.numReplicas ?? 1, options.numPartitions ?? 1),
