@@ -8,11 +8,12 @@ import { isFloating, isInexact, type DType } from '../core/dtypes.js';
 import { toRawHost } from '../core/host.js';
 import { Primitive, UndefinedPrimal } from '../core/primitive.js';
 import { flatten, map as treeMap, unflatten, type TreeDef } from '../core/pytree.js';
-import { addTangents, evalJaxpr, fullOf, hasTangent, jvpFlatAux, zerosLike, type Tangent } from '../interpreters/ad.js';
+import { evalJaxpr, fullOf, hasTangent, jvpFlatAux, zerosLike, type Tangent } from '../interpreters/ad.js';
 import { traceToJaxpr } from '../interpreters/partial_eval.js';
 import { linearizeFlat } from '../interpreters/partial_eval_ad.js';
 import { backwardPass, vjpFlat } from '../interpreters/transpose.js';
-import { broadcastInDim, mul } from '../lax/index.js';
+import { reshape, slice } from '../lax/index.js';
+import { batchFlat, matchAxis, type BatchDim } from '../interpreters/batching.js';
 import { asarray, convertTo } from '../numpy/convert.js';
 
 type Fn = (...args: never[]) => unknown;
@@ -191,7 +192,9 @@ export function vjp<F extends Fn>(fn: F, ...primals: Args<Parameters<F>>): [Arra
 export function vjp<F extends Fn>(fn: F, ...args: [...Args<Parameters<F>>, { hasAux: true }]): [Arrays<MainOutput<F>>, (ct: unknown) => Arrays<Parameters<F>>, AuxOutput<F>];
 export function vjp(fn: Fn, ...args: unknown[]): unknown[] {
   const [primals, options] = splitOptions(args);
-  return vjpImpl(fn, primals, options.hasAux ?? false, 'vjp');
+  const hasAux = options.hasAux ?? false;
+  const [out, vjpFn, aux] = vjpImpl(fn, primals, hasAux, 'vjp');
+  return hasAux ? [out, vjpFn, aux] : [out, vjpFn];
 }
 
 function vjpImpl(fn: Fn, primals: unknown[], hasAux: boolean, what: string): [unknown, (ct: unknown) => unknown[], unknown, Array[], (cts: Tangent[]) => Tangent[]] {
@@ -301,68 +304,111 @@ export function grad(fn: Fn, options: GradOptions = {}): (...args: unknown[]) =>
   };
 }
 
-// ---- Jacobians (a loop over basis vectors for now: there is no vmap yet) ----
+// ---- Jacobians: vmap of the pushforward / pullback over a standard basis, as JAX ----
 
-/** A host array of `aval`'s shape and dtype, one at flat position `i` and zero elsewhere. */
-function oneHot(aval: ShapedArray, i: number): Array {
-  const values = new globalThis.Array<number>(aval.size).fill(0);
-  values[i] = 1;
-  return new ArrayImpl(new ShapedArray(aval.shape, aval.dtype, false), toRawHost(aval.dtype, values));
-}
-
-/** Σ_k column_k ⊗ basis_k: the block of shape [...colShape, ...basisShape] from one column per basis vector. */
-function assemble(columns: Tangent[], colAval: ShapedArray, basisAval: ShapedArray, leading: 'columns' | 'basis'): Array {
-  const shape = leading === 'columns' ? [...colAval.shape, ...basisAval.shape] : [...basisAval.shape, ...colAval.shape];
-  const colDims = colAval.shape.map((_, i) => (leading === 'columns' ? i : basisAval.ndim + i));
-  const basisDims = basisAval.shape.map((_, i) => (leading === 'columns' ? colAval.ndim + i : i));
-  let acc: Tangent = null;
-  columns.forEach((col, k) => {
-    if (!col) return;
-    const c = broadcastInDim.bind1([col], { shape, broadcast_dimensions: colDims });
-    const e = broadcastInDim.bind1([oneHot(new ShapedArray(basisAval.shape, col.dtype), k)], { shape, broadcast_dimensions: basisDims });
-    acc = addTangents(acc, mul.bind1([c, e]));
+/**
+ * JAX's _std_basis: the rows of eye(N) (N = total size of `avals`) split into one block per leaf,
+ * block j of shape [N, ...avals[j].shape] in leaf j's dtype. Host constants (JAX builds eye with
+ * iotas): eagerly nothing compiles, and under jit they are arguments like any captured constant.
+ */
+function stdBasis(avals: ShapedArray[]): [Array[], number] {
+  const total = avals.reduce((n, a) => n + a.size, 0);
+  let offset = 0;
+  const basis = avals.map((a) => {
+    const values = new globalThis.Array<number>(total * a.size).fill(0);
+    for (let k = 0; k < a.size; k++) values[(offset + k) * a.size + k] = 1;
+    offset += a.size;
+    return new ArrayImpl(new ShapedArray([total, ...a.shape], a.dtype, false), toRawHost(a.dtype, values));
   });
-  return acc ?? zerosLike(new ShapedArray(shape, colAval.dtype, false));
+  return [basis, total];
 }
 
-/** `jacfwd(fn, { argnums, hasAux })`: the Jacobian by forward mode, one jvp of the linearized function per input element. */
+/**
+ * JAX's _unravel_array_into_pytree: `arr` split along `axis` (of size Σ leaf sizes) into one piece
+ * per leaf, each reshaped with the leaf's shape in place of that axis and cast like `example`
+ * (JAX's _possible_downcast: dtype and weak type).
+ */
+function unravel(arr: Array, axis: number, leaves: ShapedArray[], example: ShapedArray): Array[] {
+  let offset = 0;
+  return leaves.map((leaf) => {
+    let part = arr;
+    if (leaves.length > 1) {
+      const start = arr.shape.map((_, d) => (d === axis ? offset : 0));
+      const limit = arr.shape.map((n, d) => (d === axis ? offset + leaf.size : n));
+      part = slice.bind1([arr], { start_indices: start, limit_indices: limit, strides: null });
+    }
+    offset += leaf.size;
+    const shape = [...arr.shape.slice(0, axis), ...leaf.shape, ...arr.shape.slice(axis + 1)];
+    if (!sameShape(shape, part.shape)) part = reshape.bind1([part], { new_sizes: shape });
+    return convertTo(part, example.dtype, example.weakType);
+  });
+}
+
+/** `v` (batch axis `dim`; null: unbatched, then broadcast) with its batch axis at `dst` ('last': at the end). */
+const placeBatch = (v: Array, dim: BatchDim, dst: number | 'last', size: number): Array =>
+  matchAxis(v, dim, dst === 'last' ? (dim === null ? v.ndim : v.ndim - 1) : dst, size);
+
+/** Example 0 of `v` batched along `dim` (null: unbatched, `v` itself). */
+function firstExample(v: Array, dim: BatchDim): Array {
+  if (dim === null) return v;
+  const one = slice.bind1([v], { start_indices: v.shape.map(() => 0), limit_indices: v.shape.map((n, d) => (d === dim ? 1 : n)), strides: null });
+  return reshape.bind1([one], { new_sizes: v.shape.filter((_, d) => d !== dim) });
+}
+
+const checkInputFwd = (p: Array): void => {
+  if (!isFloating(p.dtype)) {
+    throw new TypeError(
+      `jacfwd requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but got ${p.dtype}. For holomorphic differentiation, pass holomorphic=True. ` +
+        'For differentiation of non-holomorphic functions involving complex inputs or integer inputs, use jax.jvp directly.',
+    );
+  }
+};
+
+/**
+ * `jacfwd(fn, { argnums, hasAux })`: the Jacobian by forward mode, as JAX: one jvp vmapped over the
+ * standard basis of the inputs. Each output leaf's block is an input-shaped tree of arrays of shape
+ * [...outShape, ...inShape] (output tree of input tree).
+ */
 export function jacfwd<F extends Fn>(fn: F, options: Omit<GradOptions, 'allowInt'> = {}): (...args: Args<Parameters<F>>) => unknown {
   const { argnums = 0, hasAux = false } = options;
   return (...args: unknown[]) => {
     const [partial, dyn] = partialArgs(fn, args, argnums);
     const [ps, inTree] = leavesAsArrays(dyn, 'jacfwd');
-    for (const p of ps) {
-      if (!isFloating(p.dtype)) {
-        throw new TypeError(
-          `jacfwd requires real-valued inputs (input dtype that is a sub-dtype of np.floating), but got ${p.dtype}. For holomorphic differentiation, pass holomorphic=True. ` +
-            'For differentiation of non-holomorphic functions involving complex inputs or integer inputs, use jax.jvp directly.',
-        );
-      }
-    }
+    ps.forEach(checkInputFwd);
     const { flat, store } = flatFn(partial, inTree, hasAux, 'jacfwd');
-    const lin = linearizeFlat(flat, ps);
-    const jaxpr = lin.jaxpr.jaxpr;
-    const outs = lin.primalsOut;
-    // columns[o][j][k]: the tangent of output o along basis vector k of input j
-    const columns = outs.map(() => ps.map(() => [] as Tangent[]));
-    ps.forEach((p, j) => {
-      for (let k = 0; k < p.size; k++) {
-        const tangents = ps.map((q, i) => (i === j ? oneHot(q.aval, k) : zerosLike(q.aval)));
-        const linearOuts = evalJaxpr(jaxpr, [...lin.jaxpr.consts, ...tangents]);
-        lin.outs.forEach((o, oi) => columns[oi]![j]!.push(o.kind === 'linear' ? linearOuts[o.index]! : o.kind === 'const' ? o.value : null));
-      }
-    });
+    const inAvals = ps.map((p) => p.aval);
+    const [basis, size] = stdBasis(inAvals);
+    // The pushforward under vmap. Primal outputs do not depend on the tangents, but a rule that
+    // computes them with the tangents (reduce_window's jvp) batches them: then any example is it.
+    let aux: unknown = null;
+    let numOuts = 0;
+    const [results, resultDims] = batchFlat(
+      (...ts) => {
+        const [primalsOut, tangentsOut, a] = jvpFlatAux(flat, ps, ts);
+        [aux, numOuts] = [a, primalsOut.length];
+        return [...tangentsOut.map((t, i) => t ?? zerosLike(primalsOut[i]!.aval)), ...primalsOut];
+      },
+      basis,
+      basis.map(() => 0),
+      size,
+    );
+    const [tangents, dims] = [results.slice(0, numOuts), resultDims.slice(0, numOuts)];
+    const outs = results.slice(numOuts).map((o, i) => firstExample(o, resultDims[numOuts + i] ?? null));
     const blocks = outs.map((out, oi) => {
-      const perInput = ps.map((p, j) => assemble(columns[oi]![j]!, out.aval, p.aval, 'columns'));
-      const tree = unflatten<unknown[]>(inTree, perInput);
+      const jac = placeBatch(tangents[oi]!, dims[oi] ?? null, 'last', size);
+      const tree = unflatten<unknown[]>(inTree, unravel(jac, out.ndim, inAvals, out.aval));
       return typeof argnums === 'number' ? tree[0] : tree;
     });
     const jac = unflatten(store.outTree!, blocks);
-    return hasAux ? [jac, lin.aux] : jac;
+    return hasAux ? [jac, aux] : jac;
   };
 }
 
-/** `jacrev(fn, { argnums, hasAux, allowInt })` (alias `jacobian`): the Jacobian by reverse mode, one vjp per output element. */
+/**
+ * `jacrev(fn, { argnums, hasAux, allowInt })` (alias `jacobian`): the Jacobian by reverse mode, as
+ * JAX: the pullback vmapped over the standard basis of the outputs. Same structure as jacfwd; integer
+ * inputs (allowInt) get zero blocks of their dtype, as JAX's float0 cast back.
+ */
 export function jacrev<F extends Fn>(fn: F, options: GradOptions = {}): (...args: Args<Parameters<F>>) => unknown {
   const { argnums = 0, hasAux = false, allowInt = false } = options;
   return (...args: unknown[]) => {
@@ -371,14 +417,18 @@ export function jacrev<F extends Fn>(fn: F, options: GradOptions = {}): (...args
     const [ps, inTree] = leavesAsArrays(dyn, 'jacrev');
     const [ans, , aux, outs, flatVjp] = vjpImpl(partial, dyn, hasAux, 'jacrev');
     for (const o of outs) checkOutputRev('jacrev', o.dtype);
-    const blocks = outs.map((out, oi) => {
-      const rows: Tangent[][] = ps.map(() => []);
-      for (let r = 0; r < out.size; r++) {
-        const cts = outs.map((o, i) => (i === oi ? oneHot(o.aval, r) : null));
-        flatVjp(cts).forEach((c, j) => rows[j]!.push(c));
-      }
-      const perInput = ps.map((p, j) => (hasTangent(p.dtype) ? assemble(rows[j]!, p.aval, out.aval, 'basis') : null));
-      const tree = unflatten<unknown[]>(inTree, perInput);
+    const outAvals = outs.map((o) => o.aval);
+    const [basis, size] = stdBasis(outAvals);
+    const differentiable = ps.map((p) => hasTangent(p.dtype));
+    const [cts, dims] = batchFlat((...b) => flatVjp(b).filter((_, j) => differentiable[j]) as Array[], basis, basis.map(() => 0), size);
+    let k = 0;
+    const perInput = ps.map((p, j) => {
+      const rows = differentiable[j] ? placeBatch(cts[k]!, dims[k++] ?? null, 0, size) : null;
+      return rows ? unravel(rows, 0, outAvals, p.aval) : outAvals.map((o) => zerosLike(new ShapedArray([...o.shape, ...p.shape], p.dtype, p.weakType)));
+    });
+    // Transpose input-major pieces into output tree of input tree.
+    const blocks = outs.map((_, oi) => {
+      const tree = unflatten<unknown[]>(inTree, perInput.map((pieces) => pieces[oi]!));
       return typeof argnums === 'number' ? tree[0] : tree;
     });
     const jac = unflatten(flatten(ans)[1], blocks);

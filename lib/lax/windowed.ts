@@ -1,4 +1,5 @@
-// Windowed ops: reduce_window (sum/max/min monoids and a generic form with an init operand),
+// Windowed ops: reduce_window (sum/max/min monoids and a generic form with an init operand, whose
+// jvp reduces (primal, tangent) pairs),
 // conv_general_dilated with JAX's ConvDimensionNumbers, and copy.
 import { Array } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
@@ -121,14 +122,17 @@ export function lowerReduceWindow(
   body: (inner: LoweringContext, a: Value, b: Value) => Value,
 ): Value {
   const region = ctx.region([init.aval, init.aval], (inner, [a, b]) => [body(inner, a!, b!)]);
-  return ctx.op1('stablehlo.reduce_window', [operand, init], out, {
-    base_dilations: i64Array(p.base_dilation),
-    padding: `dense<${JSON.stringify(p.padding)}> : tensor<${p.padding.length}x2xi64>`,
-    window_dilations: i64Array(p.window_dilation),
-    window_dimensions: i64Array(p.window_dimensions),
-    window_strides: i64Array(p.window_strides),
-  }, [region]);
+  return ctx.op1('stablehlo.reduce_window', [operand, init], out, windowAttrs(p), [region]);
 }
+
+/** The window attributes of stablehlo.reduce_window. */
+const windowAttrs = (p: WindowParams): Record<string, string> => ({
+  base_dilations: i64Array(p.base_dilation),
+  padding: `dense<${JSON.stringify(p.padding)}> : tensor<${p.padding.length}x2xi64>`,
+  window_dilations: i64Array(p.window_dilation),
+  window_dimensions: i64Array(p.window_dimensions),
+  window_strides: i64Array(p.window_strides),
+});
 
 const windowParams = (params: Params): WindowParams => params as unknown as WindowParams;
 
@@ -297,6 +301,64 @@ export const reduceWindowP: Primitive = new Primitive('reduce_window', {
   batch: ([x, init], [xd, initd], params) => {
     if (initd !== null) throw new Error('reduce_window batching is not implemented for initial values');
     return [[reduceWindowP.bind1([x!, init!], withBatchWindow(params, xd!))], [xd!]];
+  },
+});
+
+// ---- reduce_window's jvp (JAX's _reduce_window_jvp_rule) ----
+
+/**
+ * The jvp of one application of `kind` to (primal, tangent) pairs, as JAX's jvp of the reducer:
+ * add and mul by their product rule; max and min as lax.max's jvp, each side weighted by
+ * [side == result] / (1 + [other side == result]), so ties share the tangent equally.
+ */
+function pairCombine(ctx: LoweringContext, kind: WindowComputation, a: Value, ta: Value, b: Value, tb: Value): [Value, Value] {
+  const c = monoidCombine(ctx, kind, a, b);
+  const aval = ta.aval;
+  const add = (x: Value, y: Value) => ctx.op1('stablehlo.add', [x, y], aval);
+  const mul = (x: Value, y: Value) => ctx.op1('stablehlo.multiply', [x, y], aval);
+  if (kind === 'add') return [c, add(ta, tb)];
+  if (kind === 'mul') return [c, add(mul(ta, b), mul(a, tb))];
+  const [zero, half, one] = [0, 0.5, 1].map((v) => ctx.constant(v, aval));
+  const select = (pred: Value, x: Value, y: Value) => ctx.op1('stablehlo.select', [pred, x, y], aval);
+  const [aWins, bWins] = [compareScalars(ctx, 'EQ', a, c), compareScalars(ctx, 'EQ', b, c)];
+  const weight = (wins: Value, otherWins: Value) => select(wins, select(otherWins, half!, one!), zero!);
+  return [c, add(mul(ta, weight(aWins, bWins)), mul(tb, weight(bWins, aWins)))];
+}
+
+/**
+ * reduce_window[computation, ...window params](operand, tangent, init_value, init_tangent): the
+ * variadic reduce_window over (primal, tangent) pairs that JAX's jvp rule builds; the reducer is
+ * the jvp of `computation` (pairCombine). Not transposable (nor is JAX's generic reduce_window).
+ */
+export const reduceWindowJvpP: Primitive = new Primitive('reduce_window', {
+  abstractEval: ([x, t, init, tInit], params) => {
+    if (t!.dtype !== x!.dtype || tInit!.dtype !== init!.dtype) {
+      throw new TypeError(`reduce_window jvp: tangent dtypes [${t!.dtype}, ${tInit!.dtype}] must match the primal dtypes [${x!.dtype}, ${init!.dtype}]`);
+    }
+    const [out] = reduceWindowP.rules.abstractEval([x!, init!], params);
+    return [out!, out!];
+  },
+  lower: (ctx, [x, t, init, tInit], params, outs) => {
+    const scalar = init!.aval;
+    const region = ctx.region([scalar, scalar, scalar, scalar], (inner, [a, ta, b, tb]) => pairCombine(inner, params.computation as WindowComputation, a!, ta!, b!, tb!));
+    return ctx.op('stablehlo.reduce_window', [x!, t!, init!, tInit!], outs, windowAttrs(windowParams(params)), [region]);
+  },
+  batch: (args, dims, params) => {
+    if (dims[2] !== null || dims[3] !== null) throw new Error('reduce_window batching is not implemented for initial values');
+    // as JAX: both operands batched along the same axis, which gets a window of one
+    const size = axisSizeOf(args, dims);
+    const d = (dims[0] ?? dims[1])!;
+    const [x, t] = [0, 1].map((i) => matchAxis(args[i]!, dims[i] ?? null, d, size));
+    return [reduceWindowJvpP.bind([x!, t!, args[2]!, args[3]!], withBatchWindow(params, d)), [d, d]];
+  },
+});
+
+defrules(reduceWindowP, {
+  jvp: ([x, init], [t, tInit], params) => {
+    if (tInit) throw new TypeError('reduce_window jvp does not support non-zero init_value_tangent.');
+    if (!t) return [[reduceWindowP.bind1([x!, init!], params)], [null]];
+    const [out, tOut] = reduceWindowJvpP.bind([x!, t, init!, zerosLike(init!.aval)], params);
+    return [[out!], [tOut!]];
   },
 });
 

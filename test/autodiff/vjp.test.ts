@@ -41,6 +41,8 @@ describe('vjp', () => {
   });
 
   test('with aux, and a JS number cotangent', () => {
+    expect(vjp((x: Array) => x.mul(2), f32(3)).length).toBe(2); // [out, vjpFn], as JAX's pair
+    expect(vjp((x: Array) => [x.mul(x), x] as const, f32(3), { hasAux: true }).length).toBe(3); // [out, vjpFn, aux]
     const [y, vjpFn, aux] = vjp((x: Array) => [x.mul(x), x.mul(2)] as const, f32(3), { hasAux: true });
     expect(item(y)).toBe(9);
     expect(item(aux)).toBe(6);
