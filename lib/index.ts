@@ -6,6 +6,7 @@ export * as numpy from './numpy/index.js';
 export * as lax from './lax/index.js';
 export * as tree from './core/pytree.js';
 export * as random from './random/index.js';
+export * as nn from './nn/index.js';
 export * as optim from './optim/index.js';
 export { Array, type ArrayLike } from './core/array.js';
 export { config } from './core/config.js';

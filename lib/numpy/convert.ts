@@ -7,7 +7,9 @@ import { toRawHost } from '../core/host.js';
 import * as lax from '../lax/index.js';
 
 /** `jnp.asarray`: arrays pass through (converted if `dtype` differs); JS values become constants. */
-export function asarray(x: ArrayLike, dtype?: DType | null): Array {
+export function asarray(x: ArrayLike, dtypeOrOptions?: DType | null | { dtype?: DType | null }): Array {
+  // jnp.asarray(x, dtype) or jnp.asarray(x, { dtype })
+  const dtype = dtypeOrOptions !== null && typeof dtypeOrOptions === 'object' ? dtypeOrOptions.dtype : dtypeOrOptions;
   if (x instanceof Array) return dtype ? astype(x, dtype) : x;
   if (typeof x === 'number' || typeof x === 'boolean' || typeof x === 'bigint') {
     const { dtype: inferred, weak } = scalarDType(x);

@@ -1,6 +1,6 @@
 // Array creation.
 import type { Array, ArrayLike } from '../core/array.js';
-import { canonicalizeDType, checkDType, defaultFloatDType, defaultIntDType, resultType, scalarDType, type DType } from '../core/dtypes.js';
+import { canonicalizeDType, checkDType, defaultFloatDType, defaultIntDType, isInteger, resultType, scalarDType, type DType } from '../core/dtypes.js';
 import * as lax from '../lax/index.js';
 import { asarray, convertTo } from './convert.js';
 
@@ -69,6 +69,7 @@ export function linspace(start: number, stop: number, num: number | (DTypeOption
     const isLast = lax.eq.bind1([lax.iota.bind1([], { dtype: 'int32', shape: [num], dimension: 0 }), lax.broadcastInDim.bind1([convertTo(asarray(num - 1), 'int32', false)], { shape: [num], broadcast_dimensions: [] })]);
     out = lax.selectN.bind1([isLast, out, bcast(stop)]);
   }
+  if (isInteger(dtype)) out = lax.floor.bind1([out]); // as JAX: integer outputs round toward -inf
   return convertTo(out, dtype, false);
 }
 

@@ -553,7 +553,10 @@ export function take(a: ArrayLike, indices: ArrayLike, axis?: number | null | Ta
 }
 
 /** jnp.take_along_axis(arr, indices, axis, { mode, fillValue }): picks along `axis` with indices shaped like `arr`. */
-export function takeAlongAxis(arr: ArrayLike, indices: ArrayLike, axis: number | null, options: Omit<TakeOptions, 'axis'> = {}): Array {
+export function takeAlongAxis(arr: ArrayLike, indices: ArrayLike, axisOrOptions: number | null | TakeOptions, options: Omit<TakeOptions, 'axis'> = {}): Array {
+  let axis: number | null;
+  if (axisOrOptions !== null && typeof axisOrOptions === 'object') ({ axis = null, ...options } = axisOrOptions);
+  else axis = axisOrOptions;
   let a = asarray(arr);
   let idx = asarray(indices);
   if (!isInteger(idx.dtype)) throw new TypeError(`take_along_axis indices must be of integer type, got ${idx.dtype}`);

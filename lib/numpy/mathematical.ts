@@ -366,14 +366,11 @@ export function heaviside(x: ArrayLike, h0: ArrayLike): Array {
 export function sinc(x: ArrayLike): Array {
   const a = promoteInexact('sinc', [x])[0]!;
   const isZero = eq(a, fill(a, 0));
-  const isInf = isComplex(a.dtype)
-    ? and(eq(abs(real(a)), fill(real(a), Infinity)), lax.isFinite.bind1([imag(a)]))
-    : eq(abs(a), fill(a, Infinity));
   const piX = lax.mul.bind1([fill(a, Math.PI), a]);
-  const safe = select(or(isZero, isInf), fill(a, 1), piX);
+  const safe = select(isZero, fill(a, 1), piX);
   const atZero = lax.add.bind1([lax.mul.bind1([piX, fill(piX, 0)]), fill(piX, 1)]); // JAX's Maclaurin term
-  const result = select(isZero, atZero, lax.div.bind1([lax.sin.bind1([safe]), safe]));
-  return select(isInf, fill(result, 0), result);
+  // sinc(±inf) is NaN (sin(inf) / inf), as in JAX 0.10
+  return select(isZero, atZero, lax.div.bind1([lax.sin.bind1([safe]), safe]));
 }
 
 /** NaN-ignoring maximum: where y is NaN, x. */
@@ -462,8 +459,17 @@ export function logspace(start: number, stop: number, num = 50, options: Logspac
   return convertTo(ufuncs.power(options.base ?? 10, lin), dtype, false);
 }
 
+export interface TriOptions {
+  M?: number | null;
+  k?: number;
+  dtype?: DType;
+}
+
 /** tri(N, M = N, k = 0): ones at and below the k-th diagonal; float32 by default, as JAX's. */
-export function tri(n: number, m?: number | null, k = 0, options: { dtype?: DType } = {}): Array {
+export function tri(n: number, m?: number | null | TriOptions, k: number | TriOptions = 0, options: { dtype?: DType } = {}): Array {
+  // options may name the positional parameters: tri(3, { M: 4, k: -1 })
+  if (m !== null && typeof m === 'object') ({ M: m, k = 0, ...options } = m);
+  if (typeof k === 'object') ({ k = 0, ...options } = k);
   const dtype = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'tri')) : 'float32';
   const shape = [n, m ?? n];
   const rows = lax.iota.bind1([], { dtype: 'int32', shape, dimension: 0 });
@@ -521,7 +527,8 @@ export function outer(a: ArrayLike, b: ArrayLike): Array {
 export type TensordotAxes = number | [number, number] | [readonly number[], readonly number[]];
 
 /** Sums products over axes: the last `axes` of a with the first of b, or explicit axis lists. */
-export function tensordot(a: ArrayLike, b: ArrayLike, axes: TensordotAxes = 2): Array {
+export function tensordot(a: ArrayLike, b: ArrayLike, axesOrOptions: TensordotAxes | { axes?: TensordotAxes } = 2): Array {
+  const axes = !globalThis.Array.isArray(axesOrOptions) && typeof axesOrOptions === 'object' ? axesOrOptions.axes ?? 2 : (axesOrOptions as TensordotAxes);
   let [x, y] = [asarray(a), asarray(b)];
   const { dtype, weak } = resultType(x, y);
   [x, y] = [convertTo(x, dtype, weak), convertTo(y, dtype, weak)];

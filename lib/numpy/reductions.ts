@@ -1,9 +1,10 @@
 // Reductions with NumPy's axis handling and JAX's result dtypes.
 import type { Array, ArrayLike } from '../core/array.js';
-import { defaultIntDType, toInexactDType, defaultUIntDType, isBool, isInexact, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
+import { defaultIntDType, toInexactDType, defaultUIntDType, iinfo, isBool, isInexact, isSignedInteger, isUnsignedInteger, itemsize, type DType } from '../core/dtypes.js';
 import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
 import { asarray, astype, convertTo } from './convert.js';
+import { where } from './ufuncs.js';
 
 export type Axis = number | readonly number[] | null | undefined;
 
@@ -11,6 +12,10 @@ export interface ReductionOptions {
   axis?: Axis;
   keepdims?: boolean;
   dtype?: DType;
+  /** A scalar the reduction starts from (combined with the result, as JAX does). */
+  initial?: number | boolean | bigint | Array;
+  /** Only elements where this (broadcastable) mask is true take part. */
+  where?: ArrayLike;
 }
 
 /** Normalised, sorted, non-negative axes; errors name the op, the axis and the rank. */
@@ -43,27 +48,59 @@ function parse(axisOrOptions: Axis | ReductionOptions, options: ReductionOptions
   return { ...options, axis: axisOrOptions as Axis };
 }
 
-function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DType) {
+/** The identity a reduction starts from, in dtype `d` (max: -inf or the smallest integer). */
+function identity(op: string, d: DType): number | boolean | bigint {
+  const lowest = op === 'max';
+  if (isBool(d)) return op === 'sum' || op === 'any' || lowest ? false : true;
+  if (op === 'sum' || op === 'any') return 0;
+  if (op === 'prod' || op === 'all') return 1;
+  if (isInexact(d)) return lowest ? -Infinity : Infinity;
+  const info = iinfo(d);
+  return lowest ? info.min : info.max;
+}
+
+const scalarOf = (v: number | boolean | bigint | Array, d: DType): Array => convertTo(asarray(v), d, false);
+
+/**
+ * A reduction as JAX's _reduction: `where` masks elements to the identity, `initial` is combined
+ * with the result; reductions without an identity (max, min) need `initial` for a mask or an empty axis.
+ */
+function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DType, combine: Primitive, hasIdentity = true) {
   return (x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array => {
     const o = parse(axisOrOptions, options);
     let a = asarray(x);
+    if (o.initial === undefined && !hasIdentity && o.where !== undefined) {
+      throw new Error(`reduction operation ${op} does not have an identity, so to use a where mask one has to specify 'initial'`);
+    }
     const axes = normalizeAxes(op, o.axis, a.ndim);
+    if (o.initial === undefined && !hasIdentity && axes.some((i) => a.shape[i] === 0)) {
+      throw new Error(`zero-size array to reduction operation ${op} which has no identity`);
+    }
     const target = o.dtype ?? dtypeRule(a.dtype);
     a = convertTo(a, target, a.weakType);
-    const out = primitive.bind1([a], { axes });
+    if (o.where !== undefined) {
+      const init = scalarOf(identity(op, target), target);
+      a = where(o.where, a, convertTo(init, target, a.weakType));
+    }
+    let out = primitive.bind1([a], { axes });
+    if (o.initial !== undefined) {
+      const init = scalarOf(o.initial, target);
+      if (init.ndim !== 0) throw new Error(`initial value must be a scalar. Got array of shape (${init.shape.join(', ')})`);
+      out = combine.bind1([lax.broadcastInDim.bind1([init], { shape: out.shape, broadcast_dimensions: [] }), out]);
+    }
     return o.keepdims ? keepDims(out, a.shape, axes) : out;
   };
 }
 
-export const sum = reduction('sum', lax.reduceSum, accumulationDType);
-export const prod = reduction('prod', lax.reduceProd, accumulationDType);
-export const max = reduction('max', lax.reduceMax, (d) => d);
-export const min = reduction('min', lax.reduceMin, (d) => d);
+export const sum = reduction('sum', lax.reduceSum, accumulationDType, lax.add);
+export const prod = reduction('prod', lax.reduceProd, accumulationDType, lax.mul);
+export const max = reduction('max', lax.reduceMax, (d) => d, lax.max, false);
+export const min = reduction('min', lax.reduceMin, (d) => d, lax.min, false);
 export const amax = max;
 export const amin = min;
 
-export const all = reduction('all', lax.reduceAnd, () => 'bool');
-export const any = reduction('any', lax.reduceOr, () => 'bool');
+export const all = reduction('all', lax.reduceAnd, () => 'bool', lax.and);
+export const any = reduction('any', lax.reduceOr, () => 'bool', lax.or);
 
 /** mean: in the inexact dtype (integers and bools average in the default float). */
 export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array {
@@ -84,6 +121,9 @@ function argReduction(op: string, primitive: Primitive) {
     if (axisOrOptions !== null && typeof axisOrOptions === 'object') {
       ({ axis, ...options } = axisOrOptions);
     } else axis = axisOrOptions;
+    if (axis !== null && axis !== undefined && !Number.isInteger(axis)) {
+      throw new TypeError(`${op}: axis must be an integer or null, got ${JSON.stringify(axis)}`); // JAX: operator.index(axis)
+    }
     let a = asarray(x);
     if (axis === null || axis === undefined) {
       a = lax.reshape.bind1([a], { new_sizes: [a.size] });

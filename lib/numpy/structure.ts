@@ -78,7 +78,8 @@ export function vstack(arrays: readonly ArrayLike[], options: Omit<JoinOptions, 
 }
 
 /** jnp.split(x, sections or indices, axis = 0): equal sections, or pieces between sorted split points. */
-export function split(x: ArrayLike, indicesOrSections: number | readonly number[], axis = 0): Array[] {
+export function split(x: ArrayLike, indicesOrSections: number | readonly number[], axisOrOptions: number | { axis?: number } = 0): Array[] {
+  const axis = typeof axisOrOptions === 'object' ? axisOrOptions.axis ?? 0 : axisOrOptions;
   const a = asarray(x);
   const ax = canonicalAxis('split', axis, a.ndim);
   const size = a.shape[ax]!;
@@ -131,7 +132,9 @@ export function flip(x: ArrayLike, axisOrOptions: number | readonly number[] | n
 }
 
 /** jnp.roll(x, shift, axis = null): rotates elements along axes; a flattened roll when axis is null. */
-export function roll(x: ArrayLike, shift: number | readonly number[] | Array, axis: number | readonly number[] | null = null): Array {
+export function roll(x: ArrayLike, shift: number | readonly number[] | Array, axisOrOptions: number | readonly number[] | null | { axis?: number | readonly number[] | null } = null): Array {
+  type RollAxis = number | readonly number[] | null;
+  const axis: RollAxis = isOptions(axisOrOptions) ? ((axisOrOptions as { axis?: RollAxis }).axis ?? null) : (axisOrOptions as RollAxis);
   let a = asarray(x);
   if (axis === null) {
     const flat = roll(lax.reshape.bind1([a], { new_sizes: [a.size] }), shift, 0);
@@ -246,9 +249,9 @@ function triangle(op: string, x: ArrayLike, k: number, lower: boolean): Array {
 }
 
 /** jnp.tril(x, k = 0): zeroes the elements above the k-th diagonal of the last two axes. */
-export const tril = (x: ArrayLike, k = 0): Array => triangle('tril', x, k, true);
+export const tril = (x: ArrayLike, k: number | { k?: number } = 0): Array => triangle('tril', x, typeof k === 'object' ? k.k ?? 0 : k, true);
 /** jnp.triu(x, k = 0): zeroes the elements below the k-th diagonal of the last two axes. */
-export const triu = (x: ArrayLike, k = 0): Array => triangle('triu', x, k, false);
+export const triu = (x: ArrayLike, k: number | { k?: number } = 0): Array => triangle('triu', x, typeof k === 'object' ? k.k ?? 0 : k, false);
 
 /** jnp.moveaxis(x, source, destination): moves axes to new positions, the others keeping their order. */
 export function moveaxis(x: ArrayLike, source: number | readonly number[], destination: number | readonly number[]): Array {
@@ -267,7 +270,10 @@ export function moveaxis(x: ArrayLike, source: number | readonly number[], desti
 }
 
 /** jnp.diagonal(x, offset = 0, axis1 = 0, axis2 = 1): the diagonal of two axes, as the last axis. */
-export function diagonal(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): Array {
+export function diagonal(x: ArrayLike, offsetOrOptions: number | DiagonalOptions = 0, axis1 = 0, axis2 = 1): Array {
+  let offset: number;
+  if (typeof offsetOrOptions === 'object') ({ offset = 0, axis1 = 0, axis2 = 1 } = offsetOrOptions);
+  else offset = offsetOrOptions;
   const a = asarray(x);
   if (a.ndim < 2) throw new TypeError('diagonal requires an array of at least two dimensions.');
   const [n1, n2] = [a.shape[canonicalAxis('diagonal', axis1, a.ndim)]!, a.shape[canonicalAxis('diagonal', axis2, a.ndim)]!];
@@ -278,8 +284,18 @@ export function diagonal(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1): Array 
   return offset >= 0 ? getItem(moved, ['...', i, j]) : getItem(moved, ['...', j, i]);
 }
 
+/** Options naming diagonal's and trace's positional parameters. */
+export interface DiagonalOptions {
+  offset?: number;
+  axis1?: number;
+  axis2?: number;
+}
+
 /** jnp.trace(x, offset = 0, axis1 = 0, axis2 = 1, { dtype }): the sum of a diagonal (sum's dtype rules). */
-export function trace(x: ArrayLike, offset = 0, axis1 = 0, axis2 = 1, options: { dtype?: DType } = {}): Array {
+export function trace(x: ArrayLike, offsetOrOptions: number | (DiagonalOptions & { dtype?: DType }) = 0, axis1 = 0, axis2 = 1, options: { dtype?: DType } = {}): Array {
+  let offset: number;
+  if (typeof offsetOrOptions === 'object') ({ offset = 0, axis1 = 0, axis2 = 1 } = options = offsetOrOptions);
+  else offset = offsetOrOptions;
   const a = asarray(x);
   if (a.ndim < 2) throw new TypeError('trace requires an array of at least two dimensions.');
   const [ax1, ax2] = [canonicalAxis('trace', axis1, a.ndim), canonicalAxis('trace', axis2, a.ndim)];
@@ -356,3 +372,5 @@ export function nonzero(x: ArrayLike, options: NonzeroOptions = {}): Array[] {
   }
   return coords;
 }
+
+const isOptions = (v: unknown): boolean => typeof v === 'object' && v !== null && !globalThis.Array.isArray(v) && Object.getPrototypeOf(v) === Object.prototype;

@@ -1,11 +1,13 @@
 // Elementwise numpy functions: promotion and broadcasting, then one lax primitive.
 import type { Array, ArrayLike } from '../core/array.js';
-import { toInexactDType, isBool, isComplex, isFloating, isInexact, isInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
+import { defaultIntDType, finfo, toInexactDType, isBool, isComplex, isFloating, isInexact, isInteger, isUnsignedInteger, type DType } from '../core/dtypes.js';
 import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
-import { asarray, astype, broadcastShapes, broadcastTo, promoteArgs } from './convert.js';
+import { asarray, astype, broadcastShapes, broadcastTo, convertTo, promoteArgs } from './convert.js';
 
 const toInexact = toInexactDType;
+/** JAX's promote_dtypes_numeric: bool computes as the default int. */
+const toNumeric = (d: DType): DType => (d === 'bool' ? defaultIntDType() : d);
 
 function binaryUfunc(op: string, primitive: Primitive, toDType?: (d: DType) => DType) {
   return (x: ArrayLike, y: ArrayLike): Array => primitive.bind1(promoteArgs(op, [x, y], toDType));
@@ -31,44 +33,84 @@ export const trueDivide = divide;
 export const maximum = binaryUfunc('maximum', lax.max);
 export const minimum = binaryUfunc('minimum', lax.min);
 export const arctan2 = binaryUfunc('arctan2', lax.atan2, toInexact);
-export const equal = binaryUfunc('equal', lax.eq);
-export const notEqual = binaryUfunc('not_equal', lax.ne);
-export const less = binaryUfunc('less', lax.lt);
-export const lessEqual = binaryUfunc('less_equal', lax.le);
-export const greater = binaryUfunc('greater', lax.gt);
-export const greaterEqual = binaryUfunc('greater_equal', lax.ge);
+/** A comparison: bool, weakly typed when both promoted operands are (JAX's rule for lax comparisons). */
+function comparison(op: string, primitive: Primitive) {
+  return (x: ArrayLike, y: ArrayLike): Array => {
+    const args = promoteArgs(op, [x, y]);
+    const out = primitive.bind1(args);
+    return args.every((a) => a.weakType) && !out.weakType ? convertTo(out, 'bool', true) : out;
+  };
+}
+export const equal = comparison('equal', lax.eq);
+export const notEqual = comparison('not_equal', lax.ne);
+export const less = comparison('less', lax.lt);
+export const lessEqual = comparison('less_equal', lax.le);
+export const greater = comparison('greater', lax.gt);
+export const greaterEqual = comparison('greater_equal', lax.ge);
 export const bitwiseAnd = binaryUfunc('bitwise_and', lax.and);
 export const bitwiseOr = binaryUfunc('bitwise_or', lax.or);
 export const bitwiseXor = binaryUfunc('bitwise_xor', lax.xor);
 
-/** x ** y: integer powers of integers stay integers; otherwise inexact. */
-export function power(x: ArrayLike, y: ArrayLike): Array {
-  if (typeof y === 'number' && Number.isInteger(y) && !(typeof x === 'number')) {
-    const a = asarray(x);
-    if (y >= 0 || isInexact(a.dtype)) return lax.integerPow.bind1([a], { y });
+/** Integer x ** integer y by binary exponentiation over y's 6 low bits, as JAX's _pow_int_int. */
+function powIntInt(x: Array, y: Array): Array {
+  const zero = convertTo(asarray(0), y.dtype, false);
+  const one = convertTo(asarray(1), y.dtype, false);
+  const full = (v: Array) => broadcastTo(v, y.shape, 'power');
+  const zeros = full(zero);
+  const ones = full(one);
+  // acc starts at 0 where x == 0 and y != 0, so that 0 ** y is 0
+  let acc = lax.selectN.bind1([lax.and.bind1([lax.eq.bind1([x, zeros]), lax.ne.bind1([y, zeros])]), ones, zeros]);
+  let [base, exp] = [x, y];
+  for (let bit = 0; bit < 6; bit++) {
+    const odd = lax.ne.bind1([lax.and.bind1([exp, ones]), zeros]);
+    acc = lax.selectN.bind1([odd, acc, lax.mul.bind1([acc, base])]);
+    base = lax.mul.bind1([base, base]);
+    exp = lax.shiftRightLogical.bind1([exp, ones]);
   }
-  const [a, b] = promoteArgs('power', [x, y]);
-  if (isInteger(a!.dtype) || isBool(a!.dtype)) {
-    throw new TypeError(`power: integer powers with a non-constant exponent are not supported yet (got ${a!.dtype})`);
+  return acc;
+}
+
+/**
+ * x ** y as jnp.power: a JS integer exponent is integer_pow; integer (and bool) bases with
+ * integer exponents stay integers; a float base with an integer exponent keeps the base's dtype
+ * (and the result is weak only if both are); otherwise promote and lax.pow.
+ */
+export function power(x: ArrayLike, y: ArrayLike): Array {
+  if (typeof y === 'number' && Number.isInteger(y)) {
+    const [a] = promoteArgs('power', [x], toNumeric);
+    return lax.integerPow.bind1([a!], { y });
+  }
+  const [xa, ya] = [asarray(x), asarray(y)];
+  const shape = broadcastShapes('power', xa.shape, ya.shape);
+  const [a, b] = promoteArgs('power', [xa, ya], toNumeric);
+  if (isInteger(a!.dtype)) return powIntInt(a!, b!);
+  if (isInexact(xa.dtype) && isInteger(ya.dtype)) {
+    // lax.pow(x, y) of JAX: x's dtype; weakly typed only if both operands are
+    const base = broadcastTo(xa, shape, 'power');
+    return lax.pow.bind1([base, broadcastTo(convertTo(ya, xa.dtype, xa.weakType && ya.weakType), shape, 'power')]);
   }
   return lax.pow.bind1([a!, b!]);
 }
 export const pow = power;
 
-/** Floor division, rounding toward -inf as NumPy does. */
+/** Floor division as jnp.floor_divide (bools divide as the default int). */
 export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
-  const [a, b] = promoteArgs('floor_divide', [x, y]);
+  const [a, b] = promoteArgs('floor_divide', [x, y], toNumeric);
   if (isFloating(a!.dtype)) {
-    // JAX's float divmod: (x - fmod(x, y)) / y, corrected toward -inf, then rounded; floor(1 / 0.1) is 9
+    // JAX's float divmod (CPython's): (x - fmod(x, y)) / y, corrected toward -inf, then rounded;
+    // floor(1 / 0.1) is 9, and x // 0 is x / 0
     const mod = lax.rem.bind1([a!, b!]);
-    const div = lax.div.bind1([lax.sub.bind1([a!, mod]), b!]);
     const zero = promoteArgs('floor_divide', [0, mod])[0]!;
+    const corrected = lax.selectN.bind1([lax.eq.bind1([b!, zero]), lax.sub.bind1([a!, mod]), a!]);
+    // the divisor broadcast on its own, as JAX's lax.div broadcasts it: XLA then divides as JAX's does
+    const divisor = broadcastTo(convertTo(asarray(y), b!.dtype, b!.weakType), b!.shape, 'floor_divide');
+    const div = lax.div.bind1([corrected, divisor]);
     const fix = lax.and.bind1([lax.ne.bind1([mod, zero]), lax.ne.bind1([lax.sign.bind1([b!]), lax.sign.bind1([mod])])]);
     const one = promoteArgs('floor_divide', [1, div])[0]!;
     return lax.round.bind1([lax.selectN.bind1([fix, div, lax.sub.bind1([div, one])])], { rounding_method: 0 });
   }
   if (isUnsignedInteger(a!.dtype)) return lax.div.bind1([a!, b!]);
-  if (isComplex(a!.dtype)) throw new TypeError('floor_divide does not support complex dtypes');
+  if (isComplex(a!.dtype)) throw new TypeError('floor_divide does not support complex-valued inputs');
   // truncated quotient, minus one where the signs differ and the division is inexact
   const q = lax.div.bind1([a!, b!]);
   const r = lax.rem.bind1([a!, b!]);
@@ -79,14 +121,14 @@ export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
   return lax.selectN.bind1([adjust, q, lax.sub.bind1([q, one])]);
 }
 
-/** NumPy's mod: the remainder takes the sign of the divisor. */
+/** NumPy's mod as jnp.remainder: the remainder takes the sign of the divisor; integer x % 0 is 0. */
 export function remainder(x: ArrayLike, y: ArrayLike): Array {
-  const [a, b] = promoteArgs('remainder', [x, y]);
-  const r = lax.rem.bind1([a!, b!]);
-  if (isUnsignedInteger(a!.dtype)) return r;
-  const zero = promoteArgs('remainder', [0, r])[0]!;
-  const fix = lax.and.bind1([lax.ne.bind1([r, zero]), lax.ne.bind1([lax.lt.bind1([r, zero]), lax.lt.bind1([b!, zero])])]);
-  return lax.selectN.bind1([fix, r, lax.add.bind1([r, b!])]);
+  let [a, b] = promoteArgs('remainder', [x, y], toNumeric) as [Array, Array];
+  const zero = promoteArgs('remainder', [0, a])[0]!;
+  if (isInteger(b.dtype)) b = lax.selectN.bind1([lax.eq.bind1([b, zero]), b, promoteArgs('remainder', [1, b])[0]!]);
+  const r = lax.rem.bind1([a, b]);
+  const fix = lax.and.bind1([lax.ne.bind1([lax.lt.bind1([r, zero]), lax.lt.bind1([b, zero])]), lax.ne.bind1([r, zero])]);
+  return lax.selectN.bind1([fix, r, lax.add.bind1([r, b])]);
 }
 export const mod = remainder;
 
@@ -94,7 +136,27 @@ export const negative = unaryUfunc('negative', lax.neg);
 export const sign = unaryUfunc('sign', lax.sign);
 export const floor = (x: ArrayLike): Array => (isInexact(asarray(x).dtype) ? lax.floor.bind1([asarray(x)]) : asarray(x));
 export const ceil = (x: ArrayLike): Array => (isInexact(asarray(x).dtype) ? lax.ceil.bind1([asarray(x)]) : asarray(x));
-export const round = (x: ArrayLike): Array => (isInexact(asarray(x).dtype) ? lax.round.bind1([asarray(x)], { rounding_method: 1 }) : asarray(x));
+/** round(x, decimals = 0) as jnp.round: half to even, scaling by 10 ** decimals (float16 scales in float32). */
+export function round(x: ArrayLike, decimals: number | { decimals?: number } = 0): Array {
+  const d = typeof decimals === 'object' ? decimals.decimals ?? 0 : decimals;
+  if (!Number.isInteger(d)) throw new TypeError(`round: decimals must be an integer, got ${String(d)}`);
+  const a = asarray(x);
+  if (isInteger(a.dtype)) {
+    if (d < 0) throw new Error('integer np.round not implemented for decimals < 0');
+    return a;
+  }
+  if (isBool(a.dtype)) throw new TypeError(`round: data type bool not inexact`);
+  if (d > Math.log10(finfo(a.dtype).max)) return a; // beyond the dtype's precision: a no-op
+  const roundFloat = (v: Array): Array => {
+    if (d === 0) return lax.round.bind1([v], { rounding_method: 1 });
+    const w = v.dtype === 'float16' ? convertTo(v, 'float32', v.weakType) : v;
+    const factor = broadcastTo(convertTo(asarray(10 ** d), w.dtype, w.weakType), w.shape, 'round');
+    const out = lax.div.bind1([lax.round.bind1([lax.mul.bind1([w, factor])], { rounding_method: 1 }), factor]);
+    return v.dtype === 'float16' ? convertTo(out, 'float16', v.weakType) : out;
+  };
+  if (isComplex(a.dtype)) return lax.complex.bind1([roundFloat(lax.real.bind1([a])), roundFloat(lax.imag.bind1([a]))]);
+  return roundFloat(a);
+}
 export const exp = unaryUfunc('exp', lax.exp, toInexact);
 export const exp2 = unaryUfunc('exp2', lax.exp2, toInexact);
 export const log = unaryUfunc('log', lax.log, toInexact);
@@ -114,7 +176,7 @@ export const arccosh = unaryUfunc('arccosh', lax.acosh, toInexact);
 export const arctanh = unaryUfunc('arctanh', lax.atanh, toInexact);
 export const sqrt = unaryUfunc('sqrt', lax.sqrt, toInexact);
 export const cbrt = unaryUfunc('cbrt', lax.cbrt, toInexact);
-export const square = unaryUfunc('square', lax.square);
+export const square = unaryUfunc('square', lax.square, toNumeric);
 export const reciprocal = (x: ArrayLike): Array => divide(1, x);
 export const isfinite = (x: ArrayLike): Array => {
   const a = asarray(x);

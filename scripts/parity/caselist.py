@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-FAMILIES = ("numpy", "lax", "promotion", "transform", "random")
+FAMILIES = ("numpy", "lax", "promotion", "transforms", "random", "nn")
 
 
 def js_number(x: float | int) -> str:

@@ -52,6 +52,7 @@ import jax.numpy as jnp  # noqa: E402
 from jax import lax  # noqa: E402
 from jax._src.lax import lax as lax_internal  # noqa: E402
 import ml_dtypes  # noqa: E402
+import catalogue  # noqa: E402
 
 
 # ---- inputs ----
@@ -148,6 +149,11 @@ class Inputs:
             if v.get("as") == "dtype":
                 return jnp.dtype(kind)
             return self.array(np.array([1, 0], dtype=np.dtype(kind)), weak=False)
+        if isinstance(v, dict) and "key" in v and len(v) == 1:  # a PRNG key from a literal seed
+            key = jax.random.PRNGKey(v["key"])
+            self.arrays.append(self.store.put(np.asarray(key), str(key.dtype), weak=False))
+            self.values.append(key)
+            return key
         if isinstance(v, dict) and "dtype" in v and len(v) == 1:
             return jnp.dtype(v["dtype"])
         if isinstance(v, dict):
@@ -209,7 +215,9 @@ def describe_output(out: Any, store: ArrayStore, case: dict[str, Any]) -> dict[s
 
 def resolve(fn: str):
     namespace, _, name = fn.partition(".")
-    module = {"numpy": jnp, "lax": lax}[namespace]
+    if namespace == "transforms":  # a chain of transformations of a catalogue function
+        return lambda *args, **kwargs: catalogue.apply(name, list(args), kwargs)
+    module = {"numpy": jnp, "lax": lax, "random": jax.random, "nn": jax.nn}[namespace]
     return getattr(module, name)
 
 

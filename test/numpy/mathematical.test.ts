@@ -117,7 +117,7 @@ describe('elementwise functions', () => {
   });
 
   test('sinc and nan_to_num (JAX docs)', () => {
-    expect(list(jnp.sinc(f32([0, Infinity, -Infinity])))).toEqual([1, 0, 0]);
+    expect(list(jnp.sinc(f32([0, Infinity, -Infinity])))).toEqual([1, NaN, NaN]); // JAX 0.10.2: sin(inf) / inf
     expectClose(flat(jnp.sinc(f32([0.5, -1.5]))), [2 / Math.PI, -2 / (3 * Math.PI)], 6);
     const x = f32([0, NaN, 1, Infinity, 2, -Infinity]);
     expect(list(jnp.nanToNum(x))).toEqual([0, 0, 1, fr(3.4028235e38), 2, fr(-3.4028235e38)]);

@@ -2,7 +2,8 @@
 // (DESIGN.md "Public API conventions"): camelCase names, positional arguments as in JAX,
 // keyword arguments in a trailing options object with camelCase keys. lax primitives without a
 // friendlier function are bound directly with JAX's (snake_case) params.
-import { lax, numpy as jnp } from '../../lib/index.js';
+import { hessian, grad, jacfwd, jacrev, jit, jvp, lax, nn, numpy as jnp, random, valueAndGrad, vjp, vmap } from '../../lib/index.js';
+import { CATALOGUE } from './catalogue.js';
 import type { Json } from './caselist.js';
 
 /** An argument after fixture arrays replaced their generator specs. */
@@ -47,14 +48,72 @@ function callFunction(f: (...a: unknown[]) => unknown): Invoke {
   return (args, kwargs) => (Object.keys(kwargs).length ? f(...args, camelKeys(kwargs)) : f(...args));
 }
 
+type Fn = (...args: never[]) => unknown;
+type Wrap = (f: Fn, options: Record<string, Arg>) => Fn;
+// The transformations that wrap a function; jvp and vjp call it, so they can only be outermost.
+const TRANSFORMS: Record<string, Wrap> = {
+  grad: (f, o) => grad(f, o),
+  value_and_grad: (f, o) => valueAndGrad(f, o),
+  jacfwd: (f, o) => jacfwd(f, o),
+  jacrev: (f, o) => jacrev(f, o),
+  hessian: (f, o) => hessian(f, o),
+  vmap: (f, o) => vmap(f, o),
+  jit: (f, o) => jit(f, o) as Fn,
+};
+
+/** `jit(vmap(grad))` → ['jit', 'vmap', 'grad'], outermost first (catalogue.py::chain). */
+function chain(name: string): string[] {
+  const names = name.match(/[a-z_]+/g) ?? [];
+  if (names.slice(0, -1).map((n) => `${n}(`).join('') + names.at(-1) + ')'.repeat(names.length - 1) !== name) throw new Error(`parity: bad transformation chain ${name}`);
+  return names;
+}
+
+/** `transforms.<chain>`: the chain applied to the catalogue function kwargs.f (catalogue.py::apply). */
+function transformCase(name: string): Resolved {
+  const names = chain(name);
+  const missing = names.find((n) => !(n in TRANSFORMS) && n !== 'jvp' && n !== 'vjp');
+  if (missing) return { unsupported: `transformation ${missing} is not mapped by the parity suite` };
+  return {
+    via: `transforms.${name}`,
+    invoke: (args, kwargs) => {
+      const { f: fname, cotangent, options, ...single } = kwargs;
+      const opts = (names.length === 1 ? [single] : ((options as Record<string, Arg>[] | undefined) ?? names.map(() => ({})))).map(camelKeys);
+      let f = CATALOGUE[fname as string];
+      if (!f) throw new Error(`parity: no catalogue function ${String(fname)}`);
+      const [outer, ...inner] = names;
+      const wrapped = outer === 'jvp' || outer === 'vjp' ? inner : names;
+      for (let i = names.length - 1; i >= names.length - wrapped.length; i--) f = TRANSFORMS[names[i]!]!(f, opts[i]!);
+      const o = opts[0]!;
+      const hasOptions = Object.keys(o).length > 0;
+      if (outer === 'jvp') return hasOptions ? jvp(f, args[0] as never, args[1] as unknown[], o) : jvp(f, args[0] as never, args[1] as unknown[]);
+      if (outer === 'vjp') {
+        const result = (vjp as (f: Fn, ...a: unknown[]) => unknown[])(f, ...args, ...(hasOptions ? [o] : []));
+        // DESIGN.md: vjp returns [out, vjpFn] ([out, vjpFn, aux] with hasAux)
+        const expected = o.hasAux ? 3 : 2;
+        if (result.length !== expected) throw new Error(`vjp returned ${result.length} items; the API promises ${expected} ([out, vjpFn${o.hasAux ? ', aux' : ''}])`);
+        const [out, vjpFn, ...aux] = result;
+        return [out, (vjpFn as (ct: unknown) => unknown)(cotangent), ...aux];
+      }
+      return (f as (...a: unknown[]) => unknown)(...args);
+    },
+  };
+}
+
+/** A function of a namespace object, called with JAX's positional arguments and trailing options. */
+function namespaceFunction(ns: unknown, label: string, name: string): Resolved {
+  const f = (ns as Record<string, unknown>)[camel(name)] ?? (ns as Record<string, unknown>)[name];
+  if (typeof f !== 'function') return { unsupported: `${label}.${camel(name)} is not a function` };
+  return { invoke: callFunction(f as (...a: unknown[]) => unknown), via: `${label}.${camel(name)}` };
+}
+
 /** How jaxts runs `fn`, or why it cannot yet. */
 export function resolve(fn: string): Resolved {
-  const [namespace, name] = fn.split('.') as [string, string];
-  if (namespace === 'numpy') {
-    const f = (jnp as Record<string, unknown>)[camel(name)];
-    if (typeof f !== 'function') return { unsupported: `jnp.${camel(name)} is not a function` };
-    return { invoke: callFunction(f as (...a: unknown[]) => unknown), via: `jnp.${camel(name)}` };
-  }
+  const dot = fn.indexOf('.');
+  const [namespace, name] = [fn.slice(0, dot), fn.slice(dot + 1)];
+  if (namespace === 'numpy') return namespaceFunction(jnp, 'jnp', name);
+  if (namespace === 'random') return namespaceFunction(random, 'random', name);
+  if (namespace === 'nn') return namespaceFunction(nn, 'nn', name);
+  if (namespace === 'transforms') return transformCase(name);
   if (namespace === 'lax') {
     const exports = lax as Record<string, unknown>;
     let jsName = camel(name);

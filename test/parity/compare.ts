@@ -6,9 +6,17 @@ import type { ArrayRecord, Fixtures, OutputRecord } from './fixtures.js';
 
 const MAX_SHOWN = 4;
 
-/** The leaves of a result: nested JS arrays flatten; anything else is one output. */
+const isPlainObject = (x: unknown): x is Record<string, unknown> =>
+  typeof x === 'object' && x !== null && Object.getPrototypeOf(x) === Object.prototype;
+
+/**
+ * The leaves of a result, in jax.tree.leaves order: nested JS arrays flatten, plain objects
+ * (pytree dicts) flatten by sorted key; an abstract value ({shape, dtype}) or anything else is one output.
+ */
 export function leaves(x: unknown): unknown[] {
-  return globalThis.Array.isArray(x) ? x.flatMap(leaves) : [x];
+  if (globalThis.Array.isArray(x)) return x.flatMap(leaves);
+  if (isPlainObject(x) && !('shape' in x && 'dtype' in x)) return Object.keys(x).sort().flatMap((k) => leaves(x[k]));
+  return [x];
 }
 
 function describe(x: unknown): string {

@@ -1,6 +1,7 @@
 // The parity harness itself: the .npy reader/writer and the case-list rules that must agree
 // with scripts/parity/caselist.py (number formatting, ids, expansion).
 import { canonicalJson, expand, fmt, specHash, type Case } from './caselist.js';
+import { leaves } from './compare.js';
 import { readNpy, writeNpy } from './npy.js';
 
 describe('npy', () => {
@@ -79,5 +80,12 @@ describe('case list', () => {
     expect(specHash(c)).toBe('1efd06f030a6');
     const args = [{ gen: 'normal', shape: [3, 4], dtype: 'float32', seed: 1, scale: 1e-7 }];
     expect(specHash({ ...c, args, kwargs: { axis: [0, 1] }, tol: { float32: 1e-5 } })).toBe('5bd69df17d95');
+  });
+});
+
+describe('results', () => {
+  test('leaves flatten as jax.tree.leaves: lists in order, dict keys sorted, abstract values whole', () => {
+    const shape = { shape: [2], dtype: 'float32', weakType: false };
+    expect(leaves([1, { w: 2, b: [3, 4] }, shape])).toEqual([1, 3, 4, 2, shape]);
   });
 });

@@ -25,7 +25,7 @@ export interface CaseResult {
 
 const REGENERATE = 'regenerate with: .parity-venv/bin/python scripts/parity/generate.py (scripts/parity/README.md)';
 // Errors by which jaxts says it lacks a feature (rather than computing something wrong).
-const NOT_YET = /not (yet )?supported|not implemented|unsupported/i;
+const NOT_YET = /not (yet )?supported|not implemented|unsupported|not (yet )?available/i;
 
 /** The arguments of a case: generator specs and kinds become the fixture's arrays, depth-first. */
 function buildArgs(c: Case, arrays: Array[]): { args: Arg[]; kwargs: Record<string, Arg> } {
@@ -37,6 +37,7 @@ function buildArgs(c: Case, arrays: Array[]): { args: Arg[]; kwargs: Record<stri
   const build = (v: Json): Arg => {
     if (v !== null && typeof v === 'object' && !globalThis.Array.isArray(v)) {
       if ('gen' in v) return take();
+      if ('key' in v && Object.keys(v).length === 1) return take(); // a PRNG key made from a seed by JAX
       if ('kind' in v) {
         const kind = v.kind as string;
         if (kind === 'i*') return 1;
