@@ -9,4 +9,6 @@ export default {
   },
   testMatch: ['<rootDir>/test/**/*.test.ts'],
   testTimeout: 60000,
+  // Two test files at a time: most of a cold run is single-threaded XLA compilation.
+  maxWorkers: 2,
 };
