@@ -17,8 +17,11 @@ function shapeOf(op: string, shape: number | readonly number[]): number[] {
 /** full(shape, fillValue, { dtype }) */
 export function full(shape: number | readonly number[], fillValue: ArrayLike, options: DTypeOption = {}): Array {
   const s = shapeOf('full', shape);
-  let value = asarray(fillValue);
-  const dtype = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'full')) : value.weakType ? resultType({ dtype: value.dtype, weakType: true }).dtype : value.dtype;
+  // A JS scalar with a dtype converts exactly (jnp.full([], 2**32 - 1, { dtype: 'uint32' })), not through float32.
+  const scalar = typeof fillValue === 'number' || typeof fillValue === 'bigint' || typeof fillValue === 'boolean';
+  const requested = options.dtype ? canonicalizeDType(checkDType(options.dtype, 'full')) : undefined;
+  let value = scalar && requested ? asarray(fillValue, requested) : asarray(fillValue);
+  const dtype = requested ? requested : value.weakType ? resultType({ dtype: value.dtype, weakType: true }).dtype : value.dtype;
   value = convertTo(value, dtype, !options.dtype && value.weakType); // jnp.full(s, 0.5) is weakly typed, as in JAX
   return lax.broadcastInDim.bind1([value], { shape: s, broadcast_dimensions: value.shape.map((_, i) => i + s.length - value.ndim) });
 }

@@ -154,3 +154,9 @@ describe('errors', () => {
     expect(() => random.normal(random.split(k0, 4), [2])).toThrow('normal accepts a single key, but was given a key array of shape (4, 2) != (). Use jax.vmap for batching.');
   });
 });
+
+test('randint with uint32: the dtype maximum is exact, so the span is JAX\'s', () => {
+  // jax.random.randint(PRNGKey(8), (6,), 0, 100, dtype='uint32') with JAX 0.10.2
+  expect(random.randint(random.PRNGKey(8), [6], 0, 100, 'uint32').tolistSync()).toEqual([23, 9, 67, 77, 98, 68]);
+  expect(jnp.full([], 2 ** 32 - 1, { dtype: 'uint32' }).item()).toBe(2 ** 32 - 1);
+});
