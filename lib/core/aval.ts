@@ -64,4 +64,21 @@ export function sameShape(a: readonly number[], b: readonly number[]): boolean {
   return a.length === b.length && a.every((d, i) => d === b[i]);
 }
 
+/** NumPy broadcasting of shapes (aligned at the right, size 1 stretches), or null when they clash. */
+export function broadcastShapesOrNull(shapes: readonly (readonly number[])[]): number[] | null {
+  const ndim = Math.max(0, ...shapes.map((s) => s.length));
+  const out: number[] = [];
+  for (let i = 0; i < ndim; i++) {
+    let size = 1;
+    for (const s of shapes) {
+      const d = s[s.length - ndim + i] ?? 1;
+      if (d === 1) continue;
+      if (size !== 1 && d !== size) return null;
+      size = d;
+    }
+    out.push(size);
+  }
+  return out;
+}
+
 export const shapeStr = (shape: readonly number[]): string => `(${shape.join(', ')}${shape.length === 1 ? ',' : ''})`;

@@ -159,18 +159,20 @@ export class BatchTrace extends Trace {
  * `axisSize` examples. Returns the outputs' values and their batch axes (null: not batched).
  */
 export function batchFlat(fn: (...xs: Array[]) => Array[], args: Array[], dims: BatchDim[], axisSize: number): BatchResult {
-  return withMainTrace(BatchTrace, axisSize, (main) => {
-    const trace = new BatchTrace(main);
-    const outs = fn(...args.map((x, i) => (dims[i] === null ? x : new BatchTracer(trace, x, dims[i]!))));
-    const vals: Array[] = [];
-    const outDims: BatchDim[] = [];
-    for (const o of outs) {
-      const own = o instanceof BatchTracer && o.trace.main === main;
-      vals.push(own ? o.val : o);
-      outDims.push(own ? o.batchDim : null);
-    }
-    return [vals, outDims];
-  });
+  return withMainTrace(BatchTrace, axisSize, (main) => runBatched(new BatchTrace(main), fn, args, dims));
+}
+
+/** `fn` on `args` wrapped as tracers of `trace` (where batched); its outputs' values and batch axes. */
+export function runBatched(trace: BatchTrace, fn: (...xs: Array[]) => Array[], args: Array[], dims: BatchDim[]): BatchResult {
+  const outs = fn(...args.map((x, i) => (dims[i] === null ? x : new BatchTracer(trace, x, dims[i]!))));
+  const vals: Array[] = [];
+  const outDims: BatchDim[] = [];
+  for (const o of outs) {
+    const own = o instanceof BatchTracer && o.trace.main === trace.main;
+    vals.push(own ? o.val : o);
+    outDims.push(own ? o.batchDim : null);
+  }
+  return [vals, outDims];
 }
 
 // ---- call primitives (jit's pjit) ----

@@ -12,7 +12,7 @@ import { defaultFloatDType, defaultIntDType, isInexact, type DType } from '../co
 import { Primitive, type Params } from '../core/primitive.js';
 import { Tracer, currentLevel, withMainTrace, type MainTrace } from '../core/trace.js';
 import { constLike, defrules, fullOf, zerosLike, type TransposeRule } from '../interpreters/ad.js';
-import { BatchTrace, BatchTracer, axisSizeOf, broadcastBatch, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
+import { BatchTrace, BatchTracer, axisSizeOf, runBatched, broadcastBatch, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
 import { convertElementType, iota } from './convert.js';
 import { div, eq, mul } from './elementwise.js';
@@ -399,18 +399,7 @@ class NamedBatchTrace extends BatchTrace {
 export function batchFlatNamed(name: string, fn: (...xs: Array[]) => Array[], args: Array[], dims: BatchDim[], axisSize: number): BatchResult {
   return withMainTrace(NamedBatchTrace, axisSize, (main) => {
     batchNames.set(main, { name, size: axisSize });
-    const trace = new NamedBatchTrace(main);
-    return withAxis({ name, size: axisSize, kind: 'vmap', main }, () => {
-      const outs = fn(...args.map((x, i) => (dims[i] === null ? x : new BatchTracer(trace, x, dims[i]!))));
-      const vals: Array[] = [];
-      const outDims: BatchDim[] = [];
-      for (const o of outs) {
-        const own = o instanceof BatchTracer && o.trace.main === main;
-        vals.push(own ? o.val : o);
-        outDims.push(own ? o.batchDim : null);
-      }
-      return [vals, outDims];
-    });
+    return withAxis({ name, size: axisSize, kind: 'vmap', main }, () => runBatched(new NamedBatchTrace(main), fn, args, dims));
   });
 }
 

@@ -1,7 +1,7 @@
 // Turning JS values into arrays, and the dtype/broadcasting glue numpy functions share.
 import { Array, type ArrayLike, type NestedList, type TypedArray } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
-import { ShapedArray, shapeStr } from '../core/aval.js';
+import { broadcastShapesOrNull, ShapedArray, shapeStr } from '../core/aval.js';
 import { canonicalizeDType, checkDType, defaultFloatDType, defaultIntDType, resultType, scalarDType, type DType } from '../core/dtypes.js';
 import { toRawHost } from '../core/host.js';
 import * as lax from '../lax/index.js';
@@ -90,20 +90,8 @@ export function convertTo(x: Array, dtype: DType, weak: boolean): Array {
 
 /** NumPy broadcasting of shapes; the error names the op and all shapes. */
 export function broadcastShapes(op: string, ...shapes: (readonly number[])[]): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < ndim; i++) {
-    let size = 1;
-    for (const s of shapes) {
-      const d = s[s.length - ndim + i] ?? 1;
-      if (d === 1) continue;
-      if (size !== 1 && d !== size) {
-        throw new TypeError(`${op}: incompatible shapes for broadcasting: ${shapes.map((x) => shapeStr(x)).join(', ')}`);
-      }
-      size = d;
-    }
-    out.push(size);
-  }
+  const out = broadcastShapesOrNull(shapes);
+  if (!out) throw new TypeError(`${op}: incompatible shapes for broadcasting: ${shapes.map((x) => shapeStr(x)).join(', ')}`);
   return out;
 }
 

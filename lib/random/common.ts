@@ -1,7 +1,7 @@
 // Argument handling shared by the samplers: options objects, dtype and shape checks with JAX's
 // messages, and small vmap-safe helpers.
 import { Array, type ArrayLike } from '../core/array.js';
-import { shapeStr } from '../core/aval.js';
+import { broadcastShapesOrNull, shapeStr } from '../core/aval.js';
 import { canonicalizeDType, checkDType, defaultFloatDType, iinfo, isFloating, isSignedInteger, itemsize, type DType } from '../core/dtypes.js';
 import * as lax from '../lax/index.js';
 import { asarray } from '../numpy/convert.js';
@@ -39,18 +39,8 @@ export function floatDType(name: string, dtype: DType | undefined, allowComplex 
 
 /** NumPy broadcasting of shapes with JAX's message. */
 export function broadcastShapes(...shapes: (readonly number[])[]): number[] {
-  const ndim = Math.max(0, ...shapes.map((s) => s.length));
-  const out: number[] = [];
-  for (let i = 0; i < ndim; i++) {
-    let size = 1;
-    for (const s of shapes) {
-      const d = s[s.length - ndim + i] ?? 1;
-      if (d === 1) continue;
-      if (size !== 1 && d !== size) throw new TypeError(`Incompatible shapes for broadcasting: shapes=[${shapes.map((x) => shapeStr(x)).join(', ')}]`);
-      size = d;
-    }
-    out.push(size);
-  }
+  const out = broadcastShapesOrNull(shapes);
+  if (!out) throw new TypeError(`Incompatible shapes for broadcasting: shapes=[${shapes.map((x) => shapeStr(x)).join(', ')}]`);
   return out;
 }
 

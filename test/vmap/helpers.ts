@@ -143,4 +143,41 @@ export function primitivesOf(fn: OutFn, specs: ArgSpec[]): string[] {
   return [...new Set(jaxpr.eqns.map((e) => e.primitive.name))];
 }
 
+/** A group of primitives sharing argument shapes: one program per family and axes is compiled. */
+export interface Family {
+  name: string;
+  fn: OutFn;
+  args: ArgSpec[];
+  /** [inAxes, outAxes] pairs; the first also runs eagerly. */
+  axes: [(number | null)[], number][];
+  /** Relative tolerance against the per-example results (0: the same bits). */
+  rtol?: number;
+  /** Also run the first axes eagerly (default true). */
+  eager?: boolean;
+}
+
+/**
+ * For each family: vmap over every axes pair under jit equals the stacked per-example results, and
+ * (unless `eager: false`) the first pair run eagerly gives the same bits as under jit.
+ */
+export function describeFamilies(families: Family[]): void {
+  describe.each(families.map((f) => [f.name, f] as const))('vmap equals stacked per-example results: %s', (_name, family) => {
+    let firstJitted: Record<string, Array> | undefined;
+    test.each(family.axes.map(([inAxes, outAxes], i) => [JSON.stringify(inAxes), outAxes, inAxes, i] as const))('inAxes %s, outAxes %s (jit)', (_s, outAxes, inAxes, i) => {
+      const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { rtol: family.rtol ?? 0 });
+      expect(mismatches).toEqual([]);
+      if (i === 0) firstJitted = got;
+    });
+
+    if (family.eager !== false) {
+      test('eagerly, with the bits of jit', () => {
+        const [inAxes, outAxes] = family.axes[0]!;
+        const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { rtol: family.rtol ?? 0, eager: true });
+        expect(mismatches).toEqual([]);
+        for (const k of Object.keys(got)) expect([k, flatValues(got[k]!)]).toEqual([k, flatValues(firstJitted![k]!)]);
+      });
+    }
+  });
+}
+
 export { tree };

@@ -13,7 +13,7 @@ import * as reduceModule from '../../lib/lax/reduce.js';
 import * as shapeModule from '../../lib/lax/shape.js';
 import * as stopGradientModule from '../../lib/lax/stop_gradient.js';
 import { pjit } from '../../lib/api/jit.js';
-import { compareWithStacked, flatValues, primitivesOf, type ArgSpec, type OutFn } from './helpers.js';
+import { primitivesOf, type ArgSpec, type OutFn, describeFamilies, type Family } from './helpers.js';
 
 /** A unary primitive on the first argument; `p2` a binary one on the first two. */
 const p = (prim: Primitive, params: Params = {}) => (x: Array) => prim.bind1([x], params);
@@ -29,17 +29,6 @@ const bool = (shape: number[]): ArgSpec => ({ shape, dtype: 'bool', gen: (k) => 
 /** Signed values in (-0.9, 0.9), some repeated (ties for max/min/argmax). */
 const signed = (k: number) => Math.round(((k * 7919) % 19) - 9) / 10;
 
-interface Family {
-  name: string;
-  fn: OutFn;
-  args: ArgSpec[];
-  /** [inAxes, outAxes] pairs; the first also runs eagerly. */
-  axes: [(number | null)[], number][];
-  /** Relative tolerance against the per-example results (0: the same bits). */
-  rtol?: number;
-  /** Also run the first axes eagerly (default true). */
-  eager?: boolean;
-}
 
 const unaryFloat = ops({
   neg: p(lax.neg), sign: p(lax.sign), floor: p(lax.floor), ceil: p(lax.ceil), round0: p(lax.round, { rounding_method: 0 }), round1: p(lax.round, { rounding_method: 1 }),
@@ -185,23 +174,7 @@ const FAMILIES: Family[] = [
   },
 ];
 
-describe.each(FAMILIES.map((f) => [f.name, f] as const))('vmap equals stacked per-example results: %s', (_name, family) => {
-  let firstJitted: Record<string, Array> | undefined;
-  test.each(family.axes.map(([inAxes, outAxes], i) => [JSON.stringify(inAxes), outAxes, inAxes, i] as const))('inAxes %s, outAxes %s (jit)', (_s, outAxes, inAxes, i) => {
-    const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { rtol: family.rtol ?? 0 });
-    expect(mismatches).toEqual([]);
-    if (i === 0) firstJitted = got;
-  });
-
-  if (family.eager !== false) {
-    test('eagerly, with the bits of jit', () => {
-      const [inAxes, outAxes] = family.axes[0]!;
-      const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { rtol: family.rtol ?? 0, eager: true });
-      expect(mismatches).toEqual([]);
-      for (const k of Object.keys(got)) expect([k, flatValues(got[k]!)]).toEqual([k, flatValues(firstJitted![k]!)]);
-    });
-  }
-});
+describeFamilies(FAMILIES);
 
 test('iota has no operands, so it is never batched; under vmap it broadcasts with the rest', () => {
   const io = () => lax.iota.bind1([], { dtype: 'int32', shape: [4], dimension: 0 });

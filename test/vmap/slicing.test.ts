@@ -8,7 +8,7 @@
 import { grad, jit, lax, makeJaxpr, numpy as jnp, vmap, type Array } from '../../lib/index.js';
 import { Primitive } from '../../lib/core/primitive.js';
 import * as slicingModule from '../../lib/lax/slicing.js';
-import { compareWithStacked, flatValues, primitivesOf, type ArgSpec, type OutFn } from './helpers.js';
+import { compareWithStacked, primitivesOf, type ArgSpec, type OutFn, describeFamilies, type Family } from './helpers.js';
 
 const ops = (entries: Record<string, (...xs: Array[]) => Array>): OutFn => (...xs) => Object.fromEntries(Object.entries(entries).map(([k, f]) => [k, f(...xs)]));
 const f32 = (shape: number[], gen?: ArgSpec['gen']): ArgSpec => ({ shape, dtype: 'float32', ...(gen && { gen }) });
@@ -18,13 +18,6 @@ const smallInt = (k: number) => (k % 7) - 3;
 /** Indices in [-1, 4]: in bounds for axes of 4 or 3 and out of bounds at both ends. */
 const anyIndex = (k: number) => ((k * 7) % 6) - 1;
 
-interface Family {
-  name: string;
-  fn: OutFn;
-  args: ArgSpec[];
-  /** [inAxes, outAxes] pairs; the first also runs eagerly. */
-  axes: [(number | null)[], number][];
-}
 
 const gatherOf = (dn: slicingModule.GatherDimensionNumbersLike, sliceSizes: number[], mode: slicingModule.GatherScatterMode) => (x: Array, idx: Array) =>
   lax.gather.bind1([x, idx], {
@@ -118,21 +111,7 @@ const FAMILIES: Family[] = [
   },
 ];
 
-describe.each(FAMILIES.map((f) => [f.name, f] as const))('vmap equals stacked per-example results: %s', (_name, family) => {
-  let firstJitted: Record<string, Array> | undefined;
-  test.each(family.axes.map(([inAxes, outAxes], i) => [JSON.stringify(inAxes), outAxes, inAxes, i] as const))('inAxes %s, outAxes %s (jit)', (_s, outAxes, inAxes, i) => {
-    const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes);
-    expect(mismatches).toEqual([]);
-    if (i === 0) firstJitted = got;
-  });
-
-  test('eagerly, with the bits of jit', () => {
-    const [inAxes, outAxes] = family.axes[0]!;
-    const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { eager: true });
-    expect(mismatches).toEqual([]);
-    for (const k of Object.keys(got)) expect([k, flatValues(got[k]!)]).toEqual([k, flatValues(firstJitted![k]!)]);
-  });
-});
+describeFamilies(FAMILIES);
 
 describe('coverage', () => {
   const exported = Object.values(slicingModule).filter((v): v is Primitive => v instanceof Primitive);

@@ -6,19 +6,13 @@
 import { grad, lax, makeJaxpr, numpy as jnp, vmap, type Array } from '../../lib/index.js';
 import { Primitive } from '../../lib/core/primitive.js';
 import * as windowedModule from '../../lib/lax/windowed.js';
-import { compareWithStacked, flatValues, primitivesOf, type ArgSpec, type OutFn } from './helpers.js';
+import { compareWithStacked, primitivesOf, type ArgSpec, type OutFn, describeFamilies, type Family } from './helpers.js';
 
 const ops = (entries: Record<string, (...xs: Array[]) => Array>): OutFn => (...xs) => Object.fromEntries(Object.entries(entries).map(([k, f]) => [k, f(...xs)]));
 /** Small integers as floats (with ties for max/min): sums and products in any order are exact. */
 const smallInt = (k: number) => ((k * 7919) % 7) - 3;
 const f32 = (shape: number[], gen: ArgSpec['gen'] = smallInt): ArgSpec => ({ shape, dtype: 'float32', gen });
 
-interface Family {
-  name: string;
-  fn: OutFn;
-  args: ArgSpec[];
-  axes: [(number | null)[], number][];
-}
 
 const ones2 = [1, 1];
 const window = (dims: number[], strides = ones2, padding: [number, number][] = [[0, 0], [0, 0]], baseDilation = ones2, windowDilation = ones2) => ({
@@ -63,21 +57,7 @@ const FAMILIES: Family[] = [
   },
 ];
 
-describe.each(FAMILIES.map((f) => [f.name, f] as const))('vmap equals stacked per-example results: %s', (_name, family) => {
-  let firstJitted: Record<string, Array> | undefined;
-  test.each(family.axes.map(([inAxes, outAxes], i) => [JSON.stringify(inAxes), outAxes, inAxes, i] as const))('inAxes %s, outAxes %s (jit)', (_s, outAxes, inAxes, i) => {
-    const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes);
-    expect(mismatches).toEqual([]);
-    if (i === 0) firstJitted = got;
-  });
-
-  test('eagerly, with the bits of jit', () => {
-    const [inAxes, outAxes] = family.axes[0]!;
-    const { mismatches, got } = compareWithStacked(family.fn, family.args, inAxes, outAxes, { eager: true });
-    expect(mismatches).toEqual([]);
-    for (const k of Object.keys(got)) expect([k, flatValues(got[k]!)]).toEqual([k, flatValues(firstJitted![k]!)]);
-  });
-});
+describeFamilies(FAMILIES);
 
 describe('coverage', () => {
   const exported = Object.values(windowedModule).filter((v): v is Primitive => v instanceof Primitive);
