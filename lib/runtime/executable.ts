@@ -105,8 +105,12 @@ export class Executable {
   }
 
   /** Runs with one argument list per device (replicated or partitioned programs). */
+  // No completion promises: a synchronous training loop never yields to the event loop, so
+  // watchers would pile up until it ends. Failures surface when the outputs are read.
   executeSharded(argLists: readonly (readonly DeviceBuffer[])[], options: ExecuteOptions = {}): DeviceBuffer[][] {
-    return this.dispatchSharded(argLists, options).outputs;
+    this.checkArgLists(argLists);
+    const [outputs] = this.native.execute(argLists.map((list) => list.map((a) => a.native)), { donate: options.donate, completion: false });
+    return this.wrapOutputs(outputs);
   }
 
   dispatchSharded(argLists: readonly (readonly DeviceBuffer[])[], options: ExecuteOptions = {}): Dispatch<DeviceBuffer[][]> {

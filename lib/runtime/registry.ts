@@ -27,7 +27,12 @@ export function cpuDeviceCountFromEnv(env: NodeJS.ProcessEnv = process.env): num
 /** Sets backend options; takes effect for backends not yet created. */
 export function configureBackends(options: BackendConfig): void {
   config = { ...config, ...options };
+  loaded = undefined;
 }
+
+// The loaded backends, found once: every eager op and pmap call asks for the default one, and
+// finding plugins means scanning the file system.
+let loaded: Backend[] | undefined;
 
 function pluginPathFor(platform: Platform): string | undefined {
   const found = findPlugin(platform, { path: config.pluginPaths?.[platform] });
@@ -65,6 +70,10 @@ export function getBackend(platform?: Platform | string): Backend {
 
 /** Every backend that loads, in preference order (JAXTS_PLATFORMS, else TPU, GPU, CPU). */
 export function backends(): Backend[] {
+  return (loaded ??= loadBackends()).slice();
+}
+
+function loadBackends(): Backend[] {
   const explicit = selectedPlatforms();
   const order = defaultPlatformOrder();
   const out: Backend[] = [];
@@ -86,7 +95,7 @@ export function backends(): Backend[] {
 
 /** The preferred backend: GPU/TPU when present, else CPU. */
 export function defaultBackend(): Backend {
-  return backends()[0]!;
+  return (loaded ??= loadBackends())[0]!;
 }
 
 /** The devices of `platform`, or of the default backend. */
