@@ -2,6 +2,7 @@
 // primitive (`pjit`) holding a closed jaxpr, so it nests and composes with other transformations.
 import { Array } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
+import { nestedPmapAxes } from './replicas.js';
 import { ShapedArray } from '../core/aval.js';
 import { config } from '../core/config.js';
 import { ClosedJaxpr, dce } from '../core/jaxpr.js';
@@ -86,8 +87,17 @@ function executableFor(jaxpr: ClosedJaxpr, name: string, device: Device, donate:
   return exe;
 }
 
+type ReplicatedRunner = (jaxpr: ClosedJaxpr, inputs: ArrayImpl[], name: string) => Array[];
+let runReplicated: ReplicatedRunner | undefined;
+
+/** @internal pmap's runner for programs that hold pmaps (set by lib/api/pmap.ts, which imports this file). */
+export function setReplicatedRunner(run: ReplicatedRunner): void {
+  runReplicated = run;
+}
+
 /** Runs a closed jaxpr on concrete arrays (consts first, then arguments), compiling on first use. */
 function runCompiled(jaxpr: ClosedJaxpr, inputs: ArrayImpl[], name: string, donate: number[], stats?: JitStats): Array[] {
+  if (runReplicated && nestedPmapAxes(jaxpr.jaxpr).length) return runReplicated(jaxpr, inputs, name);
   const device = inputs.find((a) => !a.hostData)?.device ?? defaultBackend().devices[0]!;
   const exe = executableFor(jaxpr, name, device, donate, stats);
   const numConsts = jaxpr.consts.length;

@@ -14,9 +14,13 @@ import { batchJaxprAxes, moveaxis, type BatchDim } from '../interpreters/batchin
 import { traceToJaxpr } from '../interpreters/partial_eval.js';
 import { partialEvalJaxpr, type EqnSplit } from '../interpreters/partial_eval_ad.js';
 import { transposeJaxpr } from '../interpreters/transpose.js';
-import { insidePmap, withAxis } from '../lax/parallel.js';
+import { allGatherP, insidePmap, lowerAxisIndex, withAxis, withReplicaAxes, type ReplicaAxis } from '../lax/parallel.js';
 import { reduceSum } from '../lax/reduce.js';
-import { lowerModule } from '../lowering/module.js';
+import type { LoweringContext, Value } from '../lowering/context.js';
+import { i64Array } from '../lowering/context.js';
+import { lowerJaxprBody, lowerModule } from '../lowering/module.js';
+import { nestedPmapAxes, replicaCount } from './replicas.js';
+import { setReplicatedRunner } from './jit.js';
 import { asarray } from '../numpy/convert.js';
 import type { Device } from '../runtime/device.js';
 import type { DeviceBuffer } from '../runtime/device_buffer.js';
@@ -95,10 +99,11 @@ function executableFor(p: PmapParams, devices: Device[]): Executable {
   const hit = byDevices.get(key);
   if (hit) return hit;
   const aliases = aliasesFor(p);
-  const lowered = lowerModule(p.jaxpr.jaxpr, { name: `pmap_${p.name}`, numReplicas: p.axis_size, aliases });
+  const axes = replicaAxesOf(p);
+  const lowered = withReplicaAxes(axes, () => lowerModule(p.jaxpr.jaxpr, { name: `pmap_${p.name}`, numReplicas: devices.length, aliases }));
   const exe = devices[0]!.backend.compileSync(lowered.text, {
     signature: lowered.signature,
-    numReplicas: p.axis_size,
+    numReplicas: devices.length,
     deviceAssignment: devices.map((d) => [d.id]),
   });
   byDevices.set(key, exe);
@@ -121,9 +126,31 @@ function aliasesFor(p: PmapParams): [number, number][] {
   return out;
 }
 
+/** The replica layout of a pmap's program: its own axis, then the axes of pmaps nested in it. */
+const replicaAxesOf = (p: PmapParams): ReplicaAxis[] => [{ name: p.axis_name, size: p.axis_size }, ...nestedPmapAxes(p.jaxpr.jaxpr)];
+
+/** JAX's error when a program needs more replicas than there are devices. */
+function checkReplicas(needed: number, available: number): void {
+  if (needed > available) {
+    throw new Error(`compiling computation that requires ${needed} logical devices, but only ${available} XLA devices are available (num_replicas=${needed})`);
+  }
+}
+
+/** One device per replica: the pmap's own devices, or (nested pmaps) the first N of the backend. */
 function resolveDevices(p: PmapParams): Device[] {
   const backend = getBackend(p.backend);
-  return p.devices.map((id) => backend.devices.find((d) => d.id === id)!);
+  const replicas = replicaCount(replicaAxesOf(p));
+  if (replicas === p.axis_size) return p.devices.map((id) => backend.devices.find((d) => d.id === id)!);
+  checkReplicas(replicas, backend.devices.length);
+  return backend.devices.slice(0, replicas);
+}
+
+/** `buffers` (one per group of `perGroup` consecutive replicas, on its first device) copied to every replica. */
+function spreadToReplicas(buffers: DeviceBuffer[], devices: Device[], perGroup: number): DeviceBuffer[] {
+  return devices.map((d, r) => {
+    const b = buffers[Math.floor(r / perGroup)]!;
+    return r % perGroup === 0 ? b : d.backend.bufferFromHost(b.toHostSync(), b.dtype, b.shape, d);
+  });
 }
 
 /** The raw bytes of an array in device layout. */
@@ -152,11 +179,23 @@ function shardsOf(a: ArrayImpl, axis: Axis, devices: Device[]): DeviceBuffer[] {
 }
 
 function runPmap(args: ArrayImpl[], p: PmapParams): Array[] {
-  const devices = resolveDevices(p);
-  const exe = executableFor(p, devices);
-  const perArg = args.map((a, i) => shardsOf(a, p.in_axes[i] ?? null, devices));
-  const argLists = devices.map((_, d) => perArg.map((shards) => shards[d]!));
-  const outs = exe.executeSharded(argLists, p.donated.length ? { donate: p.donated } : {});
+  const replicas = resolveDevices(p);
+  const exe = executableFor(p, replicas);
+  // With pmaps nested inside, each of this pmap's devices is a group of consecutive replicas
+  // that all hold its inputs; the first replica of each group gives its outputs.
+  const perGroup = replicas.length / p.axis_size;
+  const devices = replicas.filter((_, r) => r % perGroup === 0);
+  const perArg = args.map((a, i) => {
+    const shards = shardsOf(a, p.in_axes[i] ?? null, devices);
+    return perGroup === 1 ? shards : spreadToReplicas(shards, replicas, perGroup);
+  });
+  const argLists = replicas.map((_, d) => perArg.map((shards) => shards[d]!));
+  const rows = exe.executeSharded(argLists, p.donated.length ? { donate: p.donated } : {});
+  const outs = rows.filter((row, r) => {
+    if (r % perGroup === 0) return true;
+    row.forEach((b) => b.dispose());
+    return false;
+  });
   return p.jaxpr.outAvals.map((aval, o) => {
     const axis = p.out_axes[o] ?? null;
     const buffers = outs.map((row) => row[o]!);
@@ -164,6 +203,66 @@ function runPmap(args: ArrayImpl[], p: PmapParams): Array[] {
     return new ShardedArray(insertAxis(aval, axis, p.axis_size), buffers, axis);
   });
 }
+
+// ---- a pmap inside a replicated program (nested pmap, pmap inside jit) ----
+
+/**
+ * The pmap's body inlined: each replica slices its position along the axis out of the mapped
+ * operands, runs the body, and all-gathers the mapped outputs back (every replica of the
+ * axis's group then holds the whole result, as the program outside expects).
+ */
+function lowerInnerPmap(ctx: LoweringContext, args: Value[], params: Params, outAvals: ShapedArray[]): Value[] {
+  const p = P(params);
+  const index = lowerAxisIndex(ctx, p.axis_name, p.axis_size);
+  const zero = ctx.constant(0, new ShapedArray([], 'int32'));
+  const inner = args.map((x, i) => {
+    const axis = p.in_axes[i] ?? null;
+    if (axis === null) return x;
+    const sizes = x.aval.shape.map((d, k) => (k === axis ? 1 : d));
+    const starts = x.aval.shape.map((_, k) => (k === axis ? index : zero));
+    const piece = ctx.op1('stablehlo.dynamic_slice', [x, ...starts], new ShapedArray(sizes, x.aval.dtype, x.aval.weakType), { slice_sizes: i64Array(sizes) });
+    return ctx.op1('stablehlo.reshape', [piece], removeAxis(x.aval, axis));
+  });
+  const results = lowerJaxprBody(ctx, p.jaxpr.jaxpr, inner);
+  return results.map((r, o) => {
+    const axis = p.out_axes[o] ?? null;
+    if (axis === null) return r;
+    const gather = { axis_name: p.axis_name, axis_size: p.axis_size, all_gather_dimension: axis, tiled: false };
+    return allGatherP.rules.lower(ctx, [r], gather, [outAvals[o]!])[0]!;
+  });
+}
+
+const replicatedExecutables = new WeakMap<ClosedJaxpr, Executable>();
+
+/**
+ * jit of a function holding pmaps: one program over the pmaps' replicas; every replica gets the
+ * whole arguments, and the first replica's outputs are the results.
+ */
+function runReplicated(jaxpr: ClosedJaxpr, inputs: ArrayImpl[], name: string): Array[] {
+  const axes = nestedPmapAxes(jaxpr.jaxpr);
+  const backend = inputs.find((a) => !a.hostData)?.device.backend ?? getBackend();
+  const total = replicaCount(axes);
+  checkReplicas(total, backend.devices.length);
+  const devices = backend.devices.slice(0, total);
+  let exe = replicatedExecutables.get(jaxpr);
+  if (!exe) {
+    const lowered = withReplicaAxes(axes, () => lowerModule(jaxpr.jaxpr, { name: `jit_${name}`, numReplicas: total }));
+    exe = backend.compileSync(lowered.text, { signature: lowered.signature, numReplicas: total, deviceAssignment: devices.map((d) => [d.id]) });
+    replicatedExecutables.set(jaxpr, exe);
+  }
+  const copies: DeviceBuffer[] = [];
+  const argLists = devices.map((d) => inputs.map((a) => {
+    if (a instanceof ShardedArray || (!a.hostData && a.device === d)) return a.buffer(d); // held by the array
+    const copy = d.backend.bufferFromHost(rawOf(a), a.dtype, a.shape, d);
+    copies.push(copy);
+    return copy;
+  }));
+  const rows = exe.executeSharded(argLists);
+  rows.slice(1).forEach((row) => row.forEach((b) => b.dispose()));
+  copies.forEach((b) => b.dispose());
+  return rows[0]!.map((b, o) => new ArrayImpl(jaxpr.outAvals[o]!, b));
+}
+setReplicatedRunner(runReplicated);
 
 // ---- the primitive ----
 
@@ -175,9 +274,7 @@ export const xlaPmap: Primitive = new Primitive(
       return p.jaxpr.outAvals.map((a, i) => insertAxis(a, p.out_axes[i] ?? null, p.axis_size));
     },
     impl: (args, params) => runPmap(args as ArrayImpl[], P(params)),
-    lower: () => {
-      throw new Error('pmap inside jit (or inside another pmap) is not supported by jaxts: call the pmapped function outside jit');
-    },
+    lower: lowerInnerPmap,
     // Forward mode: the per-device JVP, tangents mapped as their primals.
     jvp: (primals, tangents, params) => {
       const p = P(params);
@@ -320,7 +417,6 @@ export function pmap<F extends Fn>(fn: F, options: PmapOptions = {}): (...args: 
   const cache = new Map<string, Traced>();
 
   const pmapped = (...args: unknown[]) => {
-    if (insidePmap()) throw new Error('nested pmap is not supported by jaxts yet');
     if (globalThis.Array.isArray(inAxes) && inAxes.length !== args.length - statics.length && inAxes.length !== args.length) {
       throw new Error(`pmap inAxes must be an int, null, or an array with one entry per positional argument, but got inAxes.length=${inAxes.length}, args.length=${args.length}.`);
     }
@@ -345,9 +441,8 @@ export function pmap<F extends Fn>(fn: F, options: PmapOptions = {}): (...args: 
     if (options.devices && options.devices.length !== n) {
       throw new Error(`Leading axis size of input to pmapped function must equal the number of local devices passed to pmap. Got axis_size=${n}, num_local_devices=${options.devices.length}.`);
     }
-    if (n > available.length) {
-      throw new Error(`compiling computation that requires ${n} logical devices, but only ${available.length} XLA devices are available (num_replicas=${n})`);
-    }
+    // Nested in another pmap, the device count is checked for the whole program.
+    if (!insidePmap()) checkReplicas(n, available.length);
     const devices = available.slice(0, n);
 
     const key = `${inTree.key()}|${xs.map((x, i) => `${x.aval.key()}@${axes[i]}`).join(';')}|${staticKeys.join(';')}|n=${n}|x64=${config.enableX64}`;

@@ -7,14 +7,15 @@
 // record the axis size in the primitive's parameters, so re-tracing a jaxpr (jvp, transpose,
 // batching) needs no environment.
 import { Array } from '../core/array.js';
+import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
 import { defaultFloatDType, defaultIntDType, isInexact, type DType } from '../core/dtypes.js';
 import { Primitive, type Params } from '../core/primitive.js';
-import { Tracer, currentLevel, withMainTrace, type MainTrace } from '../core/trace.js';
+import { Tracer, withMainTrace, type MainTrace } from '../core/trace.js';
 import { constLike, defrules, fullOf, zerosLike, type TransposeRule } from '../interpreters/ad.js';
 import { BatchTrace, BatchTracer, axisSizeOf, runBatched, broadcastBatch, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
-import { convertElementType, iota } from './convert.js';
+import { convertElementType } from './convert.js';
 import { div, eq, mul } from './elementwise.js';
 import { reduceMax, reduceMin, reduceSum } from './reduce.js';
 import { broadcastInDim, reshape, transpose } from './shape.js';
@@ -63,8 +64,59 @@ const axisNames = (axisName: AxisName): string[] => (typeof axisName === 'string
 
 const range = (n: number): number[] => globalThis.Array.from({ length: n }, (_, i) => i);
 
-/** All replicas of the (single) pmap axis in one group. */
-const replicaGroups = (size: number): string => `dense<[[${range(size).join(', ')}]]> : tensor<1x${size}xi64>`;
+// ---- the replica layout of the program being lowered ----
+
+/** A pmap axis of the program being lowered; replica ids count over the axes, outermost first. */
+export interface ReplicaAxis {
+  name: string;
+  size: number;
+}
+
+let replicaAxes: ReplicaAxis[] = [];
+
+/** Lowers with `axes` as the program's replica layout (nested pmaps, pmap inside jit). */
+export function withReplicaAxes<T>(axes: ReplicaAxis[], fn: () => T): T {
+  const saved = replicaAxes;
+  replicaAxes = axes;
+  try {
+    return fn();
+  } finally {
+    replicaAxes = saved;
+  }
+}
+
+/** The layout that holds `name` (a lone pmap's program has only its own axis). */
+function layoutFor(name: string, size: number): { axes: ReplicaAxis[]; k: number; stride: number } {
+  const axes = replicaAxes.some((a) => a.name === name) ? replicaAxes : [{ name, size }];
+  const k = axes.findIndex((a) => a.name === name);
+  return { axes, k, stride: axes.slice(k + 1).reduce((n, a) => n * a.size, 1) };
+}
+
+/** Replica ids by `name`: one group per position along the other axes, ordered along `name`. */
+export function replicaGroupsOf(name: string, size: number): number[][] {
+  const { axes, k, stride } = layoutFor(name, size);
+  const total = axes.reduce((n, a) => n * a.size, 1);
+  const groups: number[][] = [];
+  for (let r = 0; r < total; r++) {
+    if (Math.floor(r / stride) % axes[k]!.size === 0) groups.push(range(axes[k]!.size).map((i) => r + i * stride));
+  }
+  return groups;
+}
+
+const replicaGroups = (params: Params): string => {
+  const groups = replicaGroupsOf(params.axis_name as string, sizeOf(params));
+  return `dense<[${groups.map((g) => `[${g.join(', ')}]`).join(', ')}]> : tensor<${groups.length}x${groups[0]!.length}xi64>`;
+};
+
+/** This replica's index along `name`, as an int32 scalar. */
+export function lowerAxisIndex(ctx: LoweringContext, name: string, size: number): Value {
+  const { axes, k, stride } = layoutFor(name, size);
+  const u32 = new ShapedArray([], 'uint32');
+  let id = ctx.op1('stablehlo.replica_id', [], u32);
+  if (stride > 1) id = ctx.op1('stablehlo.divide', [id, ctx.constant(stride, u32)], u32);
+  const index = ctx.op1('stablehlo.remainder', [id, ctx.constant(axes[k]!.size, u32)], u32);
+  return ctx.op1('stablehlo.convert', [index], new ShapedArray([], 'int32'));
+}
 
 const REDUCER: Record<string, string> = { psum: 'stablehlo.add', pmax: 'stablehlo.maximum', pmin: 'stablehlo.minimum' };
 
@@ -111,7 +163,7 @@ function allReduce(kind: 'psum' | 'pmax' | 'pmin'): Primitive {
       args.forEach((a, i) => byDType.set(a.aval.dtype, [...(byDType.get(a.aval.dtype) ?? []), i]));
       for (const [dtype, group] of byDType) {
         const results = ctx.op('stablehlo.all_reduce', group.map((i) => args[i]!), group.map((i) => outAvals[i]!), {
-          replica_groups: replicaGroups(sizeOf(params)),
+          replica_groups: replicaGroups(params),
         }, [reducerRegion(ctx, kind, dtype)]);
         group.forEach((i, k) => (outs[i] = results[k]!));
       }
@@ -177,7 +229,7 @@ export const allGatherP: Primitive = new Primitive('all_gather', {
       shape.splice(dim, 0, 1);
       operand = ctx.op1('stablehlo.reshape', [x!], withShape(x!.aval, shape));
     }
-    return [ctx.op1('stablehlo.all_gather', [operand], out!, { all_gather_dim: `${dim} : i64`, replica_groups: replicaGroups(sizeOf(params)) })];
+    return [ctx.op1('stablehlo.all_gather', [operand], out!, { all_gather_dim: `${dim} : i64`, replica_groups: replicaGroups(params) })];
   },
 });
 
@@ -204,7 +256,7 @@ export const reduceScatterP: Primitive = new Primitive('reduce_scatter', {
     shape[dim] = shape[dim]! / sizeOf(params);
     const scattered = ctx.op1('stablehlo.reduce_scatter', [x!], withShape(x!.aval, shape), {
       scatter_dimension: `${dim} : i64`,
-      replica_groups: replicaGroups(sizeOf(params)),
+      replica_groups: replicaGroups(params),
     }, [reducerRegion(ctx, 'psum', x!.aval.dtype)]);
     return [params.tiled ? scattered : ctx.op1('stablehlo.reshape', [scattered], out!)];
   },
@@ -231,7 +283,7 @@ export const allToAllP: Primitive = new Primitive('all_to_all', {
       split_dimension: `${params.split_axis as number} : i64`,
       concat_dimension: `${params.concat_axis as number} : i64`,
       split_count: `${sizeOf(params)} : i64`,
-      replica_groups: replicaGroups(sizeOf(params)),
+      replica_groups: replicaGroups(params),
     }),
   ],
 });
@@ -242,7 +294,9 @@ export const ppermuteP: Primitive = new Primitive('ppermute', {
   lower: (ctx, [x], params, [out]) => {
     const perm = params.perm as [number, number][];
     if (perm.length === 0) return [ctx.constant(0, out!)];
-    const pairs = `dense<[${perm.map(([s, d]) => `[${s}, ${d}]`).join(', ')}]> : tensor<${perm.length}x2xi64>`;
+    // The pairs name positions along the axis: one set of replica pairs per group.
+    const replicaPairs = replicaGroupsOf(params.axis_name as string, sizeOf(params)).flatMap((g) => perm.map(([s, d]) => [g[s]!, g[d]!]));
+    const pairs = `dense<[${replicaPairs.map(([s, d]) => `[${s}, ${d}]`).join(', ')}]> : tensor<${replicaPairs.length}x2xi64>`;
     return [ctx.op1('stablehlo.collective_permute', [x!], out!, { source_target_pairs: pairs })];
   },
 });
@@ -250,12 +304,7 @@ export const ppermuteP: Primitive = new Primitive('ppermute', {
 /** axis_index[axis_name, axis_size]: this device's position along the axis (int32). */
 export const axisIndexP: Primitive = new Primitive('axis_index', {
   abstractEval: () => [new ShapedArray([], 'int32')],
-  lower: (ctx, _args, params, [out]) => {
-    const u32 = new ShapedArray([], 'uint32');
-    const id = ctx.op1('stablehlo.replica_id', [], u32);
-    const index = ctx.op1('stablehlo.remainder', [id, ctx.constant(sizeOf(params), u32)], u32);
-    return [ctx.op1('stablehlo.convert', [index], out!)];
-  },
+  lower: (ctx, _args, params) => [lowerAxisIndex(ctx, params.axis_name as string, sizeOf(params))],
   jvp: (_p, _t, params) => [[axisIndexP.bind1([], params)], [null]],
 });
 
@@ -564,8 +613,10 @@ export function ppermute<T>(x: T, axisName: string, perm: readonly (readonly [nu
 export function axisIndex(axisName: string): Array {
   const frame = lookupAxis(axisName);
   const params = { axis_name: axisName, axis_size: frame.size };
-  if (frame.kind === 'vmap' && currentLevel() === frame.main!.level) {
-    const ids = iota.bind1([], { dtype: 'int32', shape: [frame.size], dimension: 0 });
+  if (frame.kind === 'vmap') {
+    // The indices as a concrete constant batched at the vmap's level: usable from any trace
+    // inside it (a jit under the vmap closes over it instead of binding a device index).
+    const ids = new ArrayImpl(new ShapedArray([frame.size], 'int32'), Int32Array.from({ length: frame.size }, (_, i) => i));
     return new BatchTracer(new NamedBatchTrace(frame.main!), ids, 0);
   }
   return axisIndexP.bind1([], params);

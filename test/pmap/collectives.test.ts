@@ -97,3 +97,9 @@ test('unbound axis names', () => {
     'all_to_all requires the size of the mapped axis axis_name to equal x.shape[split_axis], but they are 4 and 3 respectively.',
   );
 });
+
+test('axisIndex and psum inside a jit under a named vmap', () => {
+  const v = jnp.arange(8, { dtype: 'float32' }).reshape([4, 2]);
+  expect(vmap(jit((r: Array) => r.add(axisIndex('j'))), { axisName: 'j' })(v).tolistSync()).toEqual([[0, 1], [3, 4], [6, 7], [9, 10]]);
+  expect(vmap(jit((r: Array) => psum(r, 'j')), { axisName: 'j' })(v).tolistSync()).toEqual([[12, 16], [12, 16], [12, 16], [12, 16]]);
+});
