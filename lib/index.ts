@@ -17,6 +17,8 @@ export { grad, valueAndGrad, jvp, vjp, linearize, linearTranspose, jacfwd, jacre
 export { vmap, type VmapOptions } from './api/vmap.js';
 export { pmap, type PmapOptions } from './api/pmap.js';
 export * from './sharding/index.js';
+export * as distributed from './distributed/index.js';
+export { processIndex, processCount } from './distributed/index.js';
 export { customJvp, customVjp, type CustomJvp, type CustomVjp, type CustomDerivativeOptions } from './api/custom_derivatives.js';
 export { checkpoint, remat, checkpointPolicies, CheckpointPolicy, type CheckpointOptions } from './api/checkpoint.js';
 

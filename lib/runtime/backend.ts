@@ -22,6 +22,16 @@ export interface BackendOptions {
   memoryFraction?: number;
   /** Extra raw PJRT create options (plugins reject names they do not know). */
   createOptions?: NativeNamedValue[];
+  /** This process's place in a distributed run (set by `distributed.initialize`). */
+  process?: ProcessInfo;
+}
+
+/** A process of a distributed run, as the GPU plugin's create options describe it. */
+export interface ProcessInfo {
+  processId: number;
+  numProcesses: number;
+  /** The accelerators this process drives; null: all it sees. */
+  localDeviceIds: number[] | null;
 }
 
 export interface CompileRequest extends CompileOptions {
@@ -45,6 +55,12 @@ export function clientCreateOptions(platform: Platform, options: BackendOptions)
         throw new RangeError(`memoryFraction must be in (0, 1], got ${options.memoryFraction}`);
       }
       out.push({ name: 'memory_fraction', type: 'float', value: options.memoryFraction });
+    }
+    if (options.process) {
+      // The GPU plugin's names for a process of a multi-process run (one process: the defaults).
+      out.push({ name: 'node_id', type: 'int64', value: options.process.processId });
+      out.push({ name: 'num_nodes', type: 'int64', value: options.process.numProcesses });
+      if (options.process.localDeviceIds) out.push({ name: 'visible_devices', type: 'int64list', value: options.process.localDeviceIds });
     }
   }
   return out.concat(options.createOptions ?? []);

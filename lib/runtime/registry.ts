@@ -42,6 +42,11 @@ function pluginPathFor(platform: Platform): string | undefined {
   return undefined;
 }
 
+/** Whether any backend has been created (distributed.initialize must come before). */
+export function backendsCreated(): boolean {
+  return created.size > 0;
+}
+
 /** The backend for `platform`, created on first use; throws when it cannot be loaded. */
 export function getBackend(platform?: Platform | string): Backend {
   if (platform === undefined) return defaultBackend();
