@@ -65,7 +65,10 @@ const scalarOf = (v: number | boolean | bigint | Array, d: DType): Array => conv
  * A reduction as JAX's _reduction: `where` masks elements to the identity, `initial` is combined
  * with the result; reductions without an identity (max, min) need `initial` for a mask or an empty axis.
  */
-function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DType, combine: Primitive, hasIdentity = true) {
+/** JAX's _upcast_f16: half-precision floats are summed and multiplied in float32. */
+const upcastF16 = (d: DType): DType => (d === 'float16' || d === 'bfloat16' ? 'float32' : d);
+
+function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DType, combine: Primitive, hasIdentity = true, upcast = false) {
   return (x: ArrayLike, axisOrOptions: Axis | ReductionOptions = undefined, options: ReductionOptions = {}): Array => {
     const o = parse(axisOrOptions, options);
     let a = asarray(x);
@@ -77,23 +80,26 @@ function reduction(op: string, primitive: Primitive, dtypeRule: (d: DType) => DT
       throw new Error(`zero-size array to reduction operation ${op} which has no identity`);
     }
     const target = o.dtype ?? dtypeRule(a.dtype);
-    a = convertTo(a, target, a.weakType);
+    const weak = a.weakType;
+    const computation = upcast && o.dtype === undefined ? upcastF16(target) : target;
+    a = convertTo(a, computation, weak);
     if (o.where !== undefined) {
-      const init = scalarOf(identity(op, target), target);
-      a = where(o.where, a, convertTo(init, target, a.weakType));
+      const init = scalarOf(identity(op, computation), computation);
+      a = where(o.where, a, convertTo(init, computation, weak));
     }
     let out = primitive.bind1([a], { axes });
     if (o.initial !== undefined) {
-      const init = scalarOf(o.initial, target);
+      const init = scalarOf(o.initial, computation);
       if (init.ndim !== 0) throw new Error(`initial value must be a scalar. Got array of shape (${init.shape.join(', ')})`);
       out = combine.bind1([lax.broadcastInDim.bind1([init], { shape: out.shape, broadcast_dimensions: [] }), out]);
     }
+    out = convertTo(out, target, weak);
     return o.keepdims ? keepDims(out, a.shape, axes) : out;
   };
 }
 
-export const sum = reduction('sum', lax.reduceSum, accumulationDType, lax.add);
-export const prod = reduction('prod', lax.reduceProd, accumulationDType, lax.mul);
+export const sum = reduction('sum', lax.reduceSum, accumulationDType, lax.add, true, true);
+export const prod = reduction('prod', lax.reduceProd, accumulationDType, lax.mul, true, true);
 export const max = reduction('max', lax.reduceMax, (d) => d, lax.max, false);
 export const min = reduction('min', lax.reduceMin, (d) => d, lax.min, false);
 export const amax = max;
@@ -108,10 +114,11 @@ export function mean(x: ArrayLike, axisOrOptions: Axis | ReductionOptions = unde
   const a = asarray(x);
   const axes = normalizeAxes('mean', o.axis, a.ndim);
   const target = o.dtype ?? toInexactDType(a.dtype);
-  const total = lax.reduceSum.bind1([convertTo(a, target, a.weakType)], { axes });
+  const computation = o.dtype === undefined ? upcastF16(target) : target;
+  const total = lax.reduceSum.bind1([convertTo(a, computation, a.weakType)], { axes });
   const count = axes.reduce((n, i) => n * a.shape[i]!, 1);
-  const divisor = convertTo(asarray(count), target, true);
-  const out = lax.div.bind1([total, lax.broadcastInDim.bind1([divisor], { shape: total.shape, broadcast_dimensions: [] })]);
+  const divisor = convertTo(asarray(count), computation, true);
+  const out = convertTo(lax.div.bind1([total, lax.broadcastInDim.bind1([divisor], { shape: total.shape, broadcast_dimensions: [] })]), target, a.weakType);
   return o.keepdims ? keepDims(out, a.shape, axes) : out;
 }
 
