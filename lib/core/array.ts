@@ -42,7 +42,12 @@ export interface AtIndexer {
   get(options?: AtOptions): Array;
   set(values: ArrayLike, options?: AtOptions): Array;
   add(values: ArrayLike, options?: AtOptions): Array;
+  subtract(values: ArrayLike, options?: AtOptions): Array;
+  multiply(values: ArrayLike, options?: AtOptions): Array;
+  /** Alias of `multiply`. */
   mul(values: ArrayLike, options?: AtOptions): Array;
+  divide(values: ArrayLike, options?: AtOptions): Array;
+  power(values: ArrayLike, options?: AtOptions): Array;
   min(values: ArrayLike, options?: AtOptions): Array;
   max(values: ArrayLike, options?: AtOptions): Array;
 }

@@ -1,5 +1,6 @@
 // jax.lax: the primitives and thin functions over them. lax never promotes dtypes.
 export * from './elementwise.js';
+export * from './bits.js';
 export * from './convert.js';
 export * from './shape.js';
 export * from './reduce.js';

@@ -1,4 +1,4 @@
-// Shape primitives: broadcast_in_dim, reshape, transpose, squeeze, rev.
+// Shape primitives: broadcast_in_dim, reshape, transpose, squeeze (with JAX's wrapper), rev.
 import type { Array } from '../core/array.js';
 import { ShapedArray, sameShape, shapeStr } from '../core/aval.js';
 import { Primitive, type Params, type UndefinedPrimal } from '../core/primitive.js';
@@ -7,6 +7,7 @@ import { moveaxis, type BatchDim, type BatchResult } from '../interpreters/batch
 import { i64Array } from '../lowering/context.js';
 import { reduceSum } from './reduce.js';
 import { checkAxes } from './rules.js';
+import { withWrapper } from './wrapped.js';
 
 /** broadcast_in_dim[shape, broadcast_dimensions] */
 export const broadcastInDim = deflinear(new Primitive('broadcast_in_dim', {
@@ -70,8 +71,8 @@ export const transpose: Primitive = deflinear(new Primitive('transpose', {
   return transpose.bind1([ct], { permutation: perm.map((_, i) => perm.indexOf(i)) });
 });
 
-/** squeeze[dimensions]: removes size-1 dimensions. */
-export const squeeze = deflinear(new Primitive('squeeze', {
+/** squeeze[dimensions]: removes size-1 dimensions (the primitive; `dimensions` sorted, non-negative). */
+const squeezeP = deflinear(new Primitive('squeeze', {
   abstractEval: ([x], params) => {
     const dims = params.dimensions as number[];
     checkAxes('squeeze', dims, x!.ndim);
@@ -83,6 +84,20 @@ export const squeeze = deflinear(new Primitive('squeeze', {
   lower: (ctx, [x], _p, [out]) => [ctx.op1('stablehlo.reshape', [x!], out!)],
   batch: squeezeBatch,
 }), (ct, x) => reshapeTo(ct, x));
+
+/**
+ * lax.squeeze: binds as squeeze[dimensions], normalized as JAX's wrapper does: negative
+ * dimensions count from the end and are sorted. (JAX returns the operand itself for no
+ * dimensions; here that is still a squeeze, so disposing the result never frees the operand.)
+ */
+export const squeeze = withWrapper(squeezeP, ([x], params) => {
+  const ndim = x!.ndim;
+  const dims = (params.dimensions as number[]).map((d) => {
+    if (!Number.isInteger(d) || d < -ndim || d >= ndim) throw new RangeError(`squeeze: axis ${d} is out of bounds for array of dimension ${ndim}`);
+    return d < 0 ? d + ndim : d;
+  });
+  return { args: [x!], params: { ...params, dimensions: dims.sort((a, b) => a - b) } };
+});
 
 /** rev[dimensions]: reverses the order of elements along dimensions. */
 export const rev: Primitive = deflinear(new Primitive('rev', {
@@ -156,7 +171,7 @@ function transposeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): Batch
 function squeezeBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {
   const b = bdim!;
   const dimensions = params.dimensions as number[];
-  return [[squeeze.bind1([x!], { ...params, dimensions: skipBatch(dimensions, b) })], [b - dimensions.filter((d) => d < b).length]];
+  return [[squeezeP.bind1([x!], { ...params, dimensions: skipBatch(dimensions, b) })], [b - dimensions.filter((d) => d < b).length]];
 }
 
 function revBatch([x]: Array[], [bdim]: BatchDim[], params: Params): BatchResult {

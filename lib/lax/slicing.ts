@@ -1,6 +1,6 @@
 // Slicing primitives (slice, pad, concatenate, dynamic_slice, dynamic_update_slice, gather and
 // the scatter family), each one stanza with JAX's shape rules and errors, plus JAX's thin lax
-// functions over them (sliceInDim, indexInDim, dynamicSliceInDim, ..., expandDims).
+// functions over them (sliceInDim, indexInDim, dynamicSliceInDim, dynamicIndexInDim, ..., expandDims).
 import { Array } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
@@ -18,6 +18,7 @@ import { add, div, eq, lt, mul, selectN, sub } from './elementwise.js';
 import { reduceSum } from './reduce.js';
 import { checkDTypes } from './rules.js';
 import { broadcastInDim, reshape, squeeze } from './shape.js';
+import { withWrapper } from './wrapped.js';
 
 // ---- shared rules ----
 
@@ -171,7 +172,7 @@ export const concatenate: Primitive = defrules(new Primitive('concatenate', {
 // ---- dynamic_slice, dynamic_update_slice ----
 
 /** dynamic_slice[slice_sizes](operand, *start_indices): starts are clamped so the window fits, as XLA does. */
-export const dynamicSlice: Primitive = defrules(new Primitive('dynamic_slice', {
+const dynamicSliceP: Primitive = defrules(new Primitive('dynamic_slice', {
   abstractEval: ([x, ...starts], params) => {
     const sizes = checkShapeLike('dynamic_slice', 'slice_sizes', params.slice_sizes);
     if (sizes.length !== x!.ndim || starts.length !== x!.ndim) {
@@ -189,7 +190,7 @@ export const dynamicSlice: Primitive = defrules(new Primitive('dynamic_slice', {
 }), { jvp: dynamicSliceJvp, transpose: dynamicSliceTranspose });
 
 /** dynamic_update_slice(operand, update, *start_indices): starts clamped so the update fits. */
-export const dynamicUpdateSlice: Primitive = defrules(new Primitive('dynamic_update_slice', {
+const dynamicUpdateSliceP: Primitive = defrules(new Primitive('dynamic_update_slice', {
   abstractEval: (avals) => {
     const [x, update, ...starts] = avals;
     if (x!.ndim !== update!.ndim) {
@@ -208,6 +209,30 @@ export const dynamicUpdateSlice: Primitive = defrules(new Primitive('dynamic_upd
   lower: (ctx, args, _p, [out]) => [ctx.op1('stablehlo.dynamic_update_slice', args, out!)],
   batch: dynamicUpdateSliceBatch,
 }), { jvp: dynamicUpdateSliceJvp, transpose: dynamicUpdateSliceTranspose });
+
+/**
+ * JAX's _dynamic_slice_indices: unless `allow_negative_indices` (a bool or one per dimension,
+ * default true) is false there, a negative start counts from the end of its dimension.
+ */
+function wrapStarts(op: string, operand: Array, starts: Array[], params: Params): { starts: Array[]; params: Params } {
+  const { allow_negative_indices: allow = true, ...rest } = params;
+  if (starts.length !== operand.ndim) return { starts, params: rest }; // the primitive's error
+  const allowed = starts.map((_, i) => (globalThis.Array.isArray(allow) ? allow[i] : allow));
+  if (allowed.some((a) => typeof a !== 'boolean')) throw new TypeError(`${op}: allow_negative_indices must be a bool or one bool per dimension, got ${String(allow)}`);
+  return { starts: starts.map((s, i) => (allowed[i] ? wrapStart(s, operand.shape[i]!) : s)), params: rest };
+}
+
+/** lax.dynamic_slice: binds as dynamic_slice[slice_sizes] after JAX's wrapper wraps negative starts. */
+export const dynamicSlice: Primitive = withWrapper(dynamicSliceP, ([x, ...starts], params) => {
+  const w = wrapStarts('dynamic_slice', x!, starts, params);
+  return { args: [x!, ...w.starts], params: w.params };
+});
+
+/** lax.dynamic_update_slice: binds as dynamic_update_slice after JAX's wrapper wraps negative starts. */
+export const dynamicUpdateSlice: Primitive = withWrapper(dynamicUpdateSliceP, ([x, update, ...starts], params) => {
+  const w = wrapStarts('dynamic_update_slice', x!, starts, params);
+  return { args: [x!, update!, ...w.starts], params: w.params };
+});
 
 // ---- gather ----
 
@@ -632,13 +657,19 @@ export function indexInDim(operand: Array, index: number, axis = 0, keepdims = t
 function startIndices(operand: Array, starts: (Array | number)[]): Array[] {
   const arrayDType = starts.find((s): s is Array => s instanceof Array)?.dtype;
   const dtype: DType = arrayDType ?? 'int32';
-  return starts.map((s, i) => {
-    const d = operand.shape[i]!;
-    if (!(s instanceof Array)) return scalarOf(s < 0 ? s + d : s, dtype);
-    if (isUnsignedInteger(s.dtype)) return s;
-    const negative = lt.bind1([s, scalarOf(0, s.dtype)]);
-    return selectN.bind1([negative, s, add.bind1([s, scalarOf(d, s.dtype)])]);
-  });
+  return starts.map((s, i) => (s instanceof Array ? wrapStart(s, operand.shape[i]!) : scalarOf(s < 0 ? s + operand.shape[i]! : s, dtype)));
+}
+
+/** A start index counted from the end of a dimension of size `d` where negative (not for unsigned starts). */
+function wrapStart(s: Array, d: number): Array {
+  if (isUnsignedInteger(s.dtype)) return s;
+  // a start whose value is on the host already is wrapped there, as JAX does for Python ints
+  if (s instanceof ArrayImpl && s.ndim === 0 && !s.isDisposed && s.hostData) {
+    const v = Number(s.hostData[0]);
+    return v < 0 ? scalarOf(v + d, s.dtype) : s;
+  }
+  const negative = lt.bind1([s, scalarOf(0, s.dtype)]);
+  return selectN.bind1([negative, s, add.bind1([s, scalarOf(d, s.dtype)])]);
 }
 
 function inDimStarts(operand: Array, start: Array | number, axis: number): (Array | number)[] {
@@ -650,13 +681,28 @@ export function dynamicSliceInDim(operand: Array, startIndex: Array | number, sl
   const ax = canonicalAxis('dynamic_slice_in_dim', axis, operand.ndim);
   const sizes = [...operand.shape];
   sizes[ax] = sliceSize;
-  return dynamicSlice.bind1([operand, ...startIndices(operand, inDimStarts(operand, startIndex, ax))], { slice_sizes: sizes });
+  return dynamicSliceP.bind1([operand, ...startIndices(operand, inDimStarts(operand, startIndex, ax))], { slice_sizes: sizes });
 }
 
 /** lax.dynamic_update_slice_in_dim: writes `update` from `startIndex` (clamped to fit) along `axis`. */
 export function dynamicUpdateSliceInDim(operand: Array, update: Array, startIndex: Array | number, axis: number): Array {
   const ax = canonicalAxis('dynamic_update_slice_in_dim', axis, operand.ndim);
-  return dynamicUpdateSlice.bind1([operand, update, ...startIndices(operand, inDimStarts(operand, startIndex, ax))]);
+  return dynamicUpdateSliceP.bind1([operand, update, ...startIndices(operand, inDimStarts(operand, startIndex, ax))]);
+}
+
+/** lax.dynamic_index_in_dim: the slice at `index` (negative from the end, clamped) along `axis`, dropped unless keepdims. */
+export function dynamicIndexInDim(operand: Array, index: Array | number, axis = 0, keepdims = true): Array {
+  const out = dynamicSliceInDim(operand, index, 1, axis);
+  return keepdims ? out : squeeze.bind1([out], { dimensions: [axis] });
+}
+
+/** lax.dynamic_update_index_in_dim: writes `update` at `index` along `axis`; an update without that axis gets it. */
+export function dynamicUpdateIndexInDim(operand: Array, update: Array, index: Array | number, axis: number): Array {
+  if (update.ndim !== operand.ndim) {
+    if (update.ndim + 1 !== operand.ndim) throw new TypeError(`dynamic_update_index_in_dim: update of rank ${update.ndim} for operand of rank ${operand.ndim}`);
+    update = expandDims(update, [axis]);
+  }
+  return dynamicUpdateSliceInDim(operand, update, index, axis);
 }
 
 /** lax.expand_dims: inserts size-1 dimensions at `dimensions` (positions in the result), as broadcast_in_dim. */
@@ -753,17 +799,17 @@ function concatenateTranspose(...[[ct], operands, params]: Parameters<TransposeR
 }
 
 function dynamicSliceJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
-  return jointlyLinearJvp(dynamicSlice, (i) => i === 0)(primals, tangents, params);
+  return jointlyLinearJvp(dynamicSliceP, (i) => i === 0)(primals, tangents, params);
 }
 
 /** dynamic_slice: the cotangent written into zeros at the (clamped) start. */
 function dynamicSliceTranspose(...[[ct], [x, ...starts]]: Parameters<TransposeRule>): ReturnType<TransposeRule> {
-  const tOperand = isUndefined(x) ? dynamicUpdateSlice.bind1([zerosOf(x.aval.shape, ct!.dtype), ct!, ...(starts as Array[])]) : null;
+  const tOperand = isUndefined(x) ? dynamicUpdateSliceP.bind1([zerosOf(x.aval.shape, ct!.dtype), ct!, ...(starts as Array[])]) : null;
   return [tOperand, ...starts.map(() => null)];
 }
 
 function dynamicUpdateSliceJvp(...[primals, tangents, params]: Parameters<JvpRule>): ReturnType<JvpRule> {
-  return jointlyLinearJvp(dynamicUpdateSlice, (i) => i < 2)(primals, tangents, params);
+  return jointlyLinearJvp(dynamicUpdateSliceP, (i) => i < 2)(primals, tangents, params);
 }
 
 /** dynamic_update_slice: the operand gets the cotangent with the update's window zeroed, the update gets that window. */
@@ -771,8 +817,8 @@ function dynamicUpdateSliceTranspose(...[[ct], [x, update, ...starts]]: Paramete
   const s = starts as Array[];
   const shape = update!.aval.shape;
   return [
-    isUndefined(x) ? dynamicUpdateSlice.bind1([ct!, zerosOf(shape, ct!.dtype), ...s]) : null,
-    isUndefined(update) ? dynamicSlice.bind1([ct!, ...s], { slice_sizes: [...shape] }) : null,
+    isUndefined(x) ? dynamicUpdateSliceP.bind1([ct!, zerosOf(shape, ct!.dtype), ...s]) : null,
+    isUndefined(update) ? dynamicSliceP.bind1([ct!, ...s], { slice_sizes: [...shape] }) : null,
     ...starts.map(() => null),
   ];
 }
@@ -1001,7 +1047,7 @@ function dynamicSliceBatch(args: Array[], dims: BatchDim[], params: Params): Bat
   const sizes = params.slice_sizes as number[];
   if (sds.every((d) => d === null)) {
     const d = xd!;
-    return [[dynamicSlice.bind1([x, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], { slice_sizes: insertAt(sizes, d, x.shape[d]!) })], [d]];
+    return [[dynamicSliceP.bind1([x, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], { slice_sizes: insertAt(sizes, d, x.shape[d]!) })], [d]];
   }
   const index = batchedStartIndices(starts, sds, axisSizeOf(args, dims));
   const all = sizes.map((_, i) => i);
@@ -1026,7 +1072,7 @@ function dynamicUpdateSliceBatch(args: Array[], dims: BatchDim[], params: Params
   if (sds.every((d) => d === null)) {
     const d = xd ?? ud!;
     const operands = [matchAxis(x, xd, d, size), matchAxis(update, ud, d, size)];
-    return [[dynamicUpdateSlice.bind1([...operands, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], params)], [d]];
+    return [[dynamicUpdateSliceP.bind1([...operands, ...insertAt(starts, d, zeroStart(starts[0]?.dtype))], params)], [d]];
   }
   const index = batchedStartIndices(starts, sds, size);
   const all = starts.map((_, i) => i);

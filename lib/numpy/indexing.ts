@@ -8,7 +8,7 @@ import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
 import type { GatherScatterMode } from '../lax/slicing.js';
 import { asarray, broadcastShapes, broadcastTo, convertTo } from './convert.js';
-import { add, less, remainder, where } from './ufuncs.js';
+import { add, divide, less, negative, power, remainder, where } from './ufuncs.js';
 
 /** NumPy's IndexError: an index out of range or malformed. */
 export class IndexError extends RangeError {
@@ -275,7 +275,7 @@ function dynamicSlice(x: Array, entries: Entry[]): Array {
     const operands = starts.map((s, axis) => {
       if (!(s instanceof Array)) return asarray(s < 0 ? s + x.shape[axis]! : s, single);
       const converted = s.dtype === single ? s : convertTo(s, single, false);
-      return normalizeIndex(converted, x.shape[axis]!);
+      return converted; // lax.dynamicSlice wraps negative starts (once)
     });
     out = lax.dynamicSlice.bind1([x, ...operands], { slice_sizes: sizes });
   }
@@ -420,26 +420,15 @@ function gatherIndex(x: Array, parsed: Parsed, options: GetOptions): Array {
   return lax.expandDims(y, plan.newAxes);
 }
 
-/** Static integers must be in range unless a mode says how to treat them (NumPy's IndexError). */
-function checkStaticInts(shape: readonly number[], entries: Entry[]): void {
-  let axis = 0;
-  for (const e of entries) {
-    if (e.kind === 'none') continue;
-    const size = shape[axis]!;
-    if (e.kind === 'int' && typeof e.index === 'number' && !(e.index >= -size && e.index < size)) throw outOfBounds(e.index, axis, size);
-    axis++;
-  }
-}
-
 /** `x.slice(...index)` (x[index] in NumPy), and `x.at(...index).get(options)`. */
 export function getItem(x: Array, index: IndexEntry[], options: GetOptions = {}): Array {
   const parsed = parseIndex(x.shape, index);
   const operand = parsed.insertedAxes.length ? lax.expandDims(x, parsed.insertedAxes) : x;
   const mode = options.mode ?? 'promise_in_bounds';
-  if (mode === 'promise_in_bounds') checkStaticInts(operand.shape, parsed.entries);
   const kinds = new Set(parsed.entries.map((e) => e.kind));
   const staticInts = parsed.entries.every((e) => e.kind !== 'int' || typeof e.index === 'number');
-  if (mode !== 'fill' && mode !== 'drop' && !kinds.has('array') && staticInts) return staticSlice(operand, parsed.entries, mode === 'clip');
+  // Out-of-range static integers clamp (JAX 0.10.2's x[4] on 4 rows is the last row), as dynamic ones do.
+  if (mode !== 'fill' && mode !== 'drop' && !kinds.has('array') && staticInts) return staticSlice(operand, parsed.entries, true);
   const unitSlices = parsed.entries.every((e) => e.kind !== 'slice' || e.step === null || Math.abs(e.step) === 1);
   if (mode !== 'fill' && mode !== 'drop' && !kinds.has('array') && unitSlices) return dynamicSlice(operand, parsed.entries);
   return gatherIndex(operand, parsed, options);
@@ -473,22 +462,40 @@ function scatterUpdate(x: Array, index: IndexEntry[], values: ArrayLike, primiti
   return convertTo(out, x.dtype, x.weakType);
 }
 
-/** An `x.at(...index)` with JAX's `.at[]` methods: get, set, add, mul, min, max (functional updates). */
+/**
+ * An `x.at(...index)` with JAX's `.at[]` methods (functional updates): get, set, add, subtract,
+ * multiply (alias mul), divide, power, min, max.
+ */
 export interface IndexUpdater extends AtIndexer {
   get(options?: GetOptions): Array;
   set(values: ArrayLike, options?: UpdateOptions): Array;
   add(values: ArrayLike, options?: UpdateOptions): Array;
+  subtract(values: ArrayLike, options?: UpdateOptions): Array;
+  multiply(values: ArrayLike, options?: UpdateOptions): Array;
   mul(values: ArrayLike, options?: UpdateOptions): Array;
+  divide(values: ArrayLike, options?: UpdateOptions): Array;
+  power(values: ArrayLike, options?: UpdateOptions): Array;
   min(values: ArrayLike, options?: UpdateOptions): Array;
   max(values: ArrayLike, options?: UpdateOptions): Array;
 }
 
 export function at(x: Array, index: IndexEntry[]): IndexUpdater {
+  const mul = (v: ArrayLike, options: UpdateOptions = {}) => scatterUpdate(x, index, v, lax.scatterMul, options);
+  // divide and power, as JAX: x / (or **) the product of the values scattered onto ones.
+  const onesWith = (v: ArrayLike, options: UpdateOptions) => {
+    const one = lax.broadcastInDim.bind1([convertTo(asarray(1), x.dtype, x.weakType)], { shape: x.shape, broadcast_dimensions: [] });
+    return scatterUpdate(one, index, v, lax.scatterMul, options);
+  };
   return {
     get: (options = {}) => getItem(x, index, options),
     set: (v, options = {}) => scatterUpdate(x, index, v, lax.scatter, options),
     add: (v, options = {}) => scatterUpdate(x, index, v, lax.scatterAdd, options),
-    mul: (v, options = {}) => scatterUpdate(x, index, v, lax.scatterMul, options),
+    // x - v at the index is x + (-v): exact for floats, and for integers modulo 2^bits.
+    subtract: (v, options = {}) => scatterUpdate(x, index, negative(convertTo(asarray(v), x.dtype, x.weakType)), lax.scatterAdd, options),
+    multiply: mul,
+    mul,
+    divide: (v, options = {}) => divide(x, onesWith(v, options)),
+    power: (v, options = {}) => power(x, onesWith(v, options)),
     min: (v, options = {}) => scatterUpdate(x, index, v, lax.scatterMin, options),
     max: (v, options = {}) => scatterUpdate(x, index, v, lax.scatterMax, options),
   };

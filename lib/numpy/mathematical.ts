@@ -11,6 +11,7 @@ import {
 import * as lax from '../lax/index.js';
 import { asarray, broadcastTo, convertTo, promoteArgs } from './convert.js';
 import { linspace } from './creation.js';
+import { asOneProgram } from './one_program.js';
 import { dot } from './linalg.js';
 import { all, normalizeAxes } from './reductions.js';
 import { ravel, reshape } from './shape.js';
@@ -300,8 +301,12 @@ export function copysign(x: ArrayLike, y: ArrayLike): Array {
   return select(signbit(b!), lax.neg.bind1([abs(a!)]), abs(a!));
 }
 
-/** Mantissa in [0.5, 1) and int32 exponent, from the bits (JAX's _frexp). */
-export function frexp(x: ArrayLike): [Array, Array] {
+/**
+ * Mantissa in [0.5, 1) and int32 exponent, from the bits (JAX's _frexp); one program eagerly, as
+ * JAX's, whose fused `x == 0` keeps a subnormal x that a lone eager compare flushes to zero.
+ */
+export const frexp = asOneProgram('frexp', frexpOps);
+function frexpOps(x: ArrayLike): [Array, Array] {
   const a = promoteInexact('frexp', [x])[0]!;
   if (isComplex(a.dtype)) throw new TypeError('frexp does not support complex-valued inputs');
   const info = finfo(a.dtype);

@@ -9,6 +9,8 @@ import * as lax from '../lax/index.js';
 import { asarray, broadcastShapes, broadcastTo, convertTo } from './convert.js';
 import { eye } from './creation.js';
 import { getItem } from './indexing.js';
+import { asOneProgram } from './one_program.js';
+import { checkPadMode, padMode, type PadModeOptions } from './pad_modes.js';
 import { normalizeAxes, sum } from './reductions.js';
 import { notEqual, remainder, where } from './ufuncs.js';
 
@@ -172,8 +174,8 @@ export function roll(x: ArrayLike, shift: number | readonly number[] | Array, ax
   return a;
 }
 
-export interface PadOptions {
-  /** Only 'constant' is supported. */
+export interface PadOptions extends Omit<PadModeOptions, 'constantValues'> {
+  /** 'constant' (default), 'edge', 'wrap', 'reflect', 'symmetric', 'linear_ramp', 'maximum', 'minimum', 'mean', 'median' or 'empty'. */
   mode?: string;
   /** A scalar, [before, after], or one [before, after] per axis (default 0). */
   constantValues?: number | boolean | readonly number[] | readonly (readonly number[])[];
@@ -202,14 +204,16 @@ function pairs(op: string, spec: number | boolean | readonly unknown[], ndim: nu
   return rows;
 }
 
-/** jnp.pad(x, padWidth, { mode: 'constant', constantValues }) */
-export function pad(x: ArrayLike, padWidth: number | readonly number[] | readonly (readonly number[])[], options: PadOptions = {}): Array {
+/** jnp.pad(x, padWidth, { mode: 'constant', constantValues, reflectType, statLength }); one program eagerly, as JAX's jitted _pad. */
+export const pad = asOneProgram('pad', padOps, [1, 2]);
+function padOps(x: ArrayLike, padWidth: number | readonly number[] | readonly (readonly number[])[], options: PadOptions = {}): Array {
   const a = asarray(x);
   const mode = options.mode ?? 'constant';
-  if (mode !== 'constant') throw new TypeError(`pad: mode '${mode}' is not supported (only 'constant')`);
   const widths = pairs('pad', padWidth, a.ndim);
   if (widths.some((w) => w.some((v) => !Number.isInteger(v)))) throw new TypeError('`pad_width` must be of integral type.');
+  checkPadMode(mode, options as Record<string, unknown>);
   if (widths.some((w) => w.some((v) => v < 0))) throw new RangeError("index can't contain negative values");
+  if (mode !== 'constant') return a.ndim === 0 ? a : padMode(a, widths, mode, options, pairs('pad', options.endValues ?? 0, a.ndim));
   const values = pairs('pad', options.constantValues ?? 0, a.ndim);
   const valueOf = (v: number) => convertTo(asarray(v), a.dtype, a.weakType);
   const uniform = values.every(([b, e]) => b === values[0]![0] && e === values[0]![0]);

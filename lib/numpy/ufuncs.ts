@@ -4,6 +4,7 @@ import { defaultIntDType, finfo, toInexactDType, isBool, isComplex, isFloating, 
 import type { Primitive } from '../core/primitive.js';
 import * as lax from '../lax/index.js';
 import { asarray, astype, broadcastShapes, broadcastTo, convertTo, promoteArgs } from './convert.js';
+import { asOneProgram } from './one_program.js';
 
 const toInexact = toInexactDType;
 /** JAX's promote_dtypes_numeric: bool computes as the default int. */
@@ -28,7 +29,8 @@ function boolAware(op: string, numeric: Primitive, logical: Primitive) {
 export const add = boolAware('add', lax.add, lax.or);
 export const subtract = binaryUfunc('subtract', lax.sub);
 export const multiply = boolAware('multiply', lax.mul, lax.and);
-export const divide = binaryUfunc('divide', lax.div, toInexact);
+/** One program eagerly, as JAX's: XLA divides by a broadcast divisor as a multiply by its reciprocal. */
+export const divide = asOneProgram('true_divide', binaryUfunc('divide', lax.div, toInexact));
 export const trueDivide = divide;
 export const maximum = binaryUfunc('maximum', lax.max);
 export const minimum = binaryUfunc('minimum', lax.min);
@@ -93,8 +95,9 @@ export function power(x: ArrayLike, y: ArrayLike): Array {
 }
 export const pow = power;
 
-/** Floor division as jnp.floor_divide (bools divide as the default int). */
-export function floorDivide(x: ArrayLike, y: ArrayLike): Array {
+/** Floor division as jnp.floor_divide (bools divide as the default int); one program eagerly, as divide. */
+export const floorDivide = asOneProgram('floor_divide', floorDivideOps);
+function floorDivideOps(x: ArrayLike, y: ArrayLike): Array {
   const [a, b] = promoteArgs('floor_divide', [x, y], toNumeric);
   if (isFloating(a!.dtype)) {
     // JAX's float divmod (CPython's): (x - fmod(x, y)) / y, corrected toward -inf, then rounded;

@@ -221,13 +221,13 @@ describe('slicing batch rules move batch axes only where needed', () => {
   });
 
   test('dynamic_slice with unbatched starts stays a dynamic_slice; batched starts make a clamping gather', () => {
-    const ds = (x: Array, i: Array) => lax.dynamicSlice.bind1([x, i], { slice_sizes: [2] });
+    const ds = (x: Array, i: Array) => lax.dynamicSlice.bind1([x, i], { slice_sizes: [2], allow_negative_indices: false });
     expect(prims(vmap(ds, { inAxes: [1, null], outAxes: 1 }), ones(4, 3), int())).toEqual(['dynamic_slice']);
     const t = text(vmap(ds, { inAxes: [1, 0], outAxes: 1 }), ones(4, 3), int(3));
     expect(prims(vmap(ds, { inAxes: [1, 0], outAxes: 1 }), ones(4, 3), int(3))).toEqual(['broadcast_in_dim', 'concatenate', 'gather']);
     expect(t).toContain('operand_batching_dims=(1,), start_indices_batching_dims=(0,)');
     expect(t).toContain('mode=clip');
-    const dus = (x: Array, u: Array, i: Array) => lax.dynamicUpdateSlice.bind1([x, u, i]);
+    const dus = (x: Array, u: Array, i: Array) => lax.dynamicUpdateSlice.bind1([x, u, i], { allow_negative_indices: false });
     expect(prims(vmap(dus, { inAxes: [0, 0, 0] }), ones(3, 4), ones(3, 2), int(3))).toEqual(['broadcast_in_dim', 'concatenate', 'scatter']);
   });
 
