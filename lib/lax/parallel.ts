@@ -9,14 +9,14 @@
 import { Array } from '../core/array.js';
 import { ArrayImpl } from '../core/array_impl.js';
 import { ShapedArray, shapeStr } from '../core/aval.js';
-import { defaultFloatDType, defaultIntDType, isInexact, type DType } from '../core/dtypes.js';
+import { defaultFloatDType, defaultIntDType, isInexact, toInexactDType, type DType } from '../core/dtypes.js';
 import { Primitive, type Params } from '../core/primitive.js';
 import { Tracer, withMainTrace, type MainTrace } from '../core/trace.js';
 import { constLike, defrules, fullOf, zerosLike, type TransposeRule } from '../interpreters/ad.js';
 import { BatchTrace, BatchTracer, axisSizeOf, runBatched, broadcastBatch, moveaxis, type BatchDim, type BatchResult } from '../interpreters/batching.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
 import { convertElementType } from './convert.js';
-import { div, eq, mul } from './elementwise.js';
+import { add, div, eq, mul } from './elementwise.js';
 import { reduceMax, reduceMin, reduceSum } from './reduce.js';
 import { broadcastInDim, reshape, transpose } from './shape.js';
 import { concatenate, slice } from './slicing.js';
@@ -43,10 +43,17 @@ export function withAxis<T>(frame: AxisFrame, fn: () => T): T {
   }
 }
 
+/** The innermost frame binding `name`, if any. */
+function findAxis(name: string): AxisFrame | undefined {
+  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.name === name) return frames[i]!;
+  return undefined;
+}
+
 /** The innermost frame binding `name`, or JAX's error. */
 export function lookupAxis(name: string): AxisFrame {
-  for (let i = frames.length - 1; i >= 0; i--) if (frames[i]!.name === name) return frames[i]!;
-  throw new NameError(`unbound axis name: ${name}`);
+  const frame = findAxis(name);
+  if (!frame) throw new NameError(`unbound axis name: ${name}`);
+  return frame;
 }
 
 /** Whether a pmap is being traced (nested pmap is not supported). */
@@ -182,21 +189,21 @@ function allReduce(kind: 'psum' | 'pmax' | 'pmin'): Primitive {
 /** `prim` applied to the non-null entries of `xs` at once; nulls stay null. */
 function bindSome(prim: Primitive, xs: (Array | null)[], params: Params): (Array | null)[] {
   const present = xs.filter((x): x is Array => x !== null);
-  const outs = present.length ? prim.bind(present, params) : [];
+  const outs = present.length ? rebind(prim, present, params) : [];
   let k = 0;
   return xs.map((x) => (x === null ? null : outs[k++]!));
 }
 
 /** psum[axis_name, axis_size]: linear; its transpose is psum itself (every output reads every input). */
 export const psumP: Primitive = defrules(allReduce('psum'), {
-  jvp: (xs, ts, params) => [psumP.bind(xs, params), bindSome(psumP, ts, params)],
+  jvp: (xs, ts, params) => [rebind(psumP, xs, params), bindSome(psumP, ts, params)],
   transpose: (cts, _args, params) => bindSome(psumP, cts, params),
 });
 
 /** The tangent of pmax/pmin: the tangents of the devices holding the extremum, averaged over ties. */
 function chooserJvp(prim: Primitive): NonNullable<Primitive['rules']['jvp']> {
   return (xs, ts, params) => {
-    const answers = prim.bind(xs, params);
+    const answers = rebind(prim, xs, params);
     const hits = ts.map((t, i) => (t ? convertElementType.bind1([eq.bind1([xs[i]!, answers[i]!])], { new_dtype: t.dtype, weak_type: false }) : null));
     const nums = bindSome(psumP, ts.map((t, i) => (t ? mul.bind1([t, hits[i]!]) : null)), params);
     const counts = bindSome(psumP, hits, params);
@@ -314,24 +321,25 @@ allToAllP.rules.batch = perExample(allToAllP, ['split_axis', 'concat_axis']);
 ppermuteP.rules.batch = perExample(ppermuteP, []);
 
 // Linear collectives: jvp applies the collective to the tangent; transposes as JAX's.
-const linearJvp = (prim: Primitive): NonNullable<Primitive['rules']['jvp']> => ([x], [t], params) => [[prim.bind1([x!], params)], [t ? prim.bind1([t], params) : null]];
+const rebind1 = (prim: Primitive, x: Array, params: Params): Array => rebind(prim, [x], params)[0]!;
+const linearJvp = (prim: Primitive): NonNullable<Primitive['rules']['jvp']> => ([x], [t], params) => [[rebind1(prim, x!, params)], [t ? rebind1(prim, t, params) : null]];
 const transposeOf = (f: (ct: Array, params: Params) => Array): TransposeRule => ([ct], _args, params) => [ct ? f(ct, params) : null];
 
 defrules(allGatherP, {
   jvp: linearJvp(allGatherP),
-  transpose: transposeOf((ct, p) => reduceScatterP.bind1([ct], { axis_name: p.axis_name, axis_size: p.axis_size, scatter_dimension: p.all_gather_dimension, tiled: p.tiled })),
+  transpose: transposeOf((ct, p) => rebind1(reduceScatterP, ct, { axis_name: p.axis_name, axis_size: p.axis_size, scatter_dimension: p.all_gather_dimension, tiled: p.tiled })),
 });
 defrules(reduceScatterP, {
   jvp: linearJvp(reduceScatterP),
-  transpose: transposeOf((ct, p) => allGatherP.bind1([ct], { axis_name: p.axis_name, axis_size: p.axis_size, all_gather_dimension: p.scatter_dimension, tiled: p.tiled })),
+  transpose: transposeOf((ct, p) => rebind1(allGatherP, ct, { axis_name: p.axis_name, axis_size: p.axis_size, all_gather_dimension: p.scatter_dimension, tiled: p.tiled })),
 });
 defrules(allToAllP, {
   jvp: linearJvp(allToAllP),
-  transpose: transposeOf((ct, p) => allToAllP.bind1([ct], { ...p, split_axis: p.concat_axis, concat_axis: p.split_axis })),
+  transpose: transposeOf((ct, p) => rebind1(allToAllP, ct, { ...p, split_axis: p.concat_axis, concat_axis: p.split_axis })),
 });
 defrules(ppermuteP, {
   jvp: linearJvp(ppermuteP),
-  transpose: transposeOf((ct, p) => ppermuteP.bind1([ct], { ...p, perm: (p.perm as [number, number][]).map(([s, d]) => [d, s]) })),
+  transpose: transposeOf((ct, p) => rebind1(ppermuteP, ct, { ...p, perm: (p.perm as [number, number][]).map(([s, d]) => [d, s]) })),
 });
 
 // ---- batching along the named (vmapped) axis itself: the collective becomes an ordinary op ----
@@ -460,13 +468,27 @@ export function batchFlatNamed(name: string, fn: (...xs: Array[]) => Array[], ar
  */
 function bindAll(prim: Primitive, xs: Array[], name: string, params: Record<string, unknown>): Array[] {
   const frame = lookupAxis(name);
-  const full = { axis_name: name, axis_size: frame.size, ...params };
+  return bindInFrame(prim, xs, frame, { axis_name: name, axis_size: frame.size, ...params });
+}
+
+function bindInFrame(prim: Primitive, xs: Array[], frame: AxisFrame, full: Params): Array[] {
   if (frame.kind === 'vmap') {
     const trace = new NamedBatchTrace(frame.main!);
     const unseen = (x: Array) => !(x instanceof Tracer && x.trace.main.level >= frame.main!.level);
     return prim.bind(xs.map((x) => (unseen(x) ? new BatchTracer(trace, x, null) : x)), full);
   }
   return prim.bind(xs, full);
+}
+
+/**
+ * Binds a collective from a jvp or transpose rule. Under a named vmap over its axis, a tangent or
+ * cotangent that vmap has not seen (the same for every example) must enter the vmap's trace too:
+ * bound as it is, it would lower to a cross-device op on one replica.
+ */
+function rebind(prim: Primitive, xs: Array[], params: Params): Array[] {
+  const frame = findAxis(params.axis_name as string);
+  if (frame?.kind === 'vmap' && frame.size === params.axis_size) return bindInFrame(prim, xs, frame, params);
+  return prim.bind(xs, params);
 }
 
 const bindOn = (prim: Primitive, x: Array, name: string, params: Record<string, unknown>): Array => bindAll(prim, [x], name, params)[0]!;
@@ -505,7 +527,9 @@ export function axisSize(axisName: AxisName): number {
 
 /** `lax.psum(x, axisName)`: the sum of `x` over the devices (or examples) of the axis; a pytree maps leafwise. */
 export function psum<T>(x: T, axisName: AxisName): T {
-  return reduceOver(psumP, x, axisName) as T;
+  // As JAX's: booleans are summed as int32 (how many are true).
+  const counted = mapLeaves(x, (a) => (a.dtype === 'bool' ? convertElementType.bind1([a], { new_dtype: 'int32', weak_type: false }) : a));
+  return reduceOver(psumP, counted, axisName) as T;
 }
 
 /** `lax.pmax(x, axisName)` */
@@ -518,11 +542,11 @@ export function pmin<T>(x: T, axisName: AxisName): T {
   return reduceOver(pminP, x, axisName) as T;
 }
 
-/** `lax.pmean(x, axisName)`: psum divided by the axis size (integers become floats, as `/` does). */
+/** `lax.pmean(x, axisName)`: psum divided by the axis size (integers become floats, as `/` does: int32 → float32 even with x64). */
 export function pmean<T>(x: T, axisName: AxisName): T {
   const n = axisSize(axisName);
   return mapLeaves(psum(x, axisName), (s) => {
-    const f = isInexact(s.dtype) ? s : convertElementType.bind1([s], { new_dtype: defaultFloatDType(), weak_type: s.weakType });
+    const f = isInexact(s.dtype) ? s : convertElementType.bind1([s], { new_dtype: toInexactDType(s.dtype), weak_type: s.weakType });
     return div.bind1([f, constLike(f, n)]);
   }) as T;
 }
@@ -538,7 +562,9 @@ export interface AllGatherOptions {
 export function allGather<T>(x: T, axisName: string, options: AllGatherOptions = {}): T {
   const { axis = 0, tiled = false } = options;
   return mapLeaves(x, (a) => {
-    const dim = axis < 0 ? axis + a.ndim + (tiled ? 0 : 1) : axis;
+    const rank = a.ndim + (tiled ? 0 : 1);
+    if (!Number.isInteger(axis) || axis < -rank || axis >= rank) throw new RangeError(`axis ${axis} is out of bounds for array of dimension ${rank}`);
+    const dim = axis < 0 ? axis + rank : axis;
     return bindOn(allGatherP, a, axisName, { all_gather_dimension: dim, tiled });
   }) as T;
 }
@@ -564,8 +590,13 @@ export interface AllToAllOptions {
 /**
  * `lax.allToAll(x, axisName, splitAxis, concatAxis, { tiled })`: chunk i of `splitAxis` goes to
  * device i; received chunks are concatenated along `concatAxis` (as JAX's, with its axis shuffling).
+ * A pytree maps leafwise.
  */
-export function allToAll(x: Array, axisName: string, splitAxis: number, concatAxis: number, options: AllToAllOptions = {}): Array {
+export function allToAll<T>(x: T, axisName: string, splitAxis: number, concatAxis: number, options: AllToAllOptions = {}): T {
+  return mapLeaves(x, (a) => allToAllLeaf(a, axisName, splitAxis, concatAxis, options)) as T;
+}
+
+function allToAllLeaf(x: Array, axisName: string, splitAxis: number, concatAxis: number, options: AllToAllOptions): Array {
   const n = lookupAxis(axisName).size;
   let split = splitAxis;
   let concat = concatAxis;
@@ -609,8 +640,16 @@ export function ppermute<T>(x: T, axisName: string, perm: readonly (readonly [nu
   return mapLeaves(x, (a) => bindOn(ppermuteP, a, axisName, { perm: perm.map(([s, d]) => [s, d]) })) as T;
 }
 
-/** `lax.axisIndex(axisName)`: this device's (or example's) index along the axis, as int32. */
-export function axisIndex(axisName: string): Array {
+/** `lax.axisIndex(axisName)`: this device's (or example's) index along the axis, as int32; over several axes, the row-major index. */
+export function axisIndex(axisName: AxisName): Array {
+  if (typeof axisName !== 'string') {
+    let index: Array | undefined;
+    for (const name of axisName) {
+      const i = axisIndex(name);
+      index = index === undefined ? i : add.bind1([mul.bind1([index, constLike(index, lookupAxis(name).size)]), i]);
+    }
+    return index ?? fullOf(new ShapedArray([], 'int32', true), 0);
+  }
   const frame = lookupAxis(axisName);
   const params = { axis_name: axisName, axis_size: frame.size };
   if (frame.kind === 'vmap') {
