@@ -12,7 +12,10 @@
         "src/executable.cc"
       ],
       "include_dirs": ["<!(node -p \"require('node-addon-api').include_dir\")"],
-      "defines": ["NAPI_VERSION=9", "NAPI_CPP_EXCEPTIONS"],
+      # NAPI_EXPERIMENTAL: wrapped objects without JS-touching finalizers are freed during GC itself;
+      # otherwise Node defers finalizers to the event loop, and a synchronous training loop that
+      # never yields would keep every garbage device buffer alive until it ends.
+      "defines": ["NAPI_EXPERIMENTAL", "NAPI_CPP_EXCEPTIONS"],
       "cflags!": ["-fno-exceptions"],
       "cflags_cc!": ["-fno-exceptions", "-std=gnu++17"],
       "cflags_cc": ["-std=c++17", "-fexceptions", "-O2", "-Wall", "-Wno-unused-parameter"],
