@@ -106,15 +106,23 @@ function rematPartialEval(eqn: JaxprEqn, inUnknown: boolean[]): EqnSplit {
   const knownEqns: JaxprEqn[] = [];
   const stagedEqns: JaxprEqn[] = [];
   const saveable = new Set<Var>();
+  const addKnown = (e: JaxprEqn) => {
+    knownEqns.push(e);
+    if (policy.saveable(e.primitive, e.params)) e.outVars.forEach((v) => saveable.add(v));
+    else stagedEqns.push(e); // recomputed on the staged side where needed
+  };
   for (const e of jaxpr.eqns) {
-    if (e.inputs.some(isUnknown)) {
+    const unks = e.inputs.map(isUnknown);
+    // A JVP'd cond/scan/while mixes primal and tangent outputs: its own split keeps the primal part known.
+    const split = unks.some(Boolean) ? e.primitive.rules.partialEval?.(e, unks) : undefined;
+    if (split) {
+      split.known.forEach(addKnown);
+      stagedEqns.push(split.unknown);
+      e.outVars.forEach((v, i) => split.outUnknown[i] && unknown.add(v));
+    } else if (unks.some(Boolean)) {
       stagedEqns.push(e);
       e.outVars.forEach((v) => unknown.add(v));
-    } else {
-      knownEqns.push(e);
-      if (policy.saveable(e.primitive, e.params)) e.outVars.forEach((v) => saveable.add(v));
-      else stagedEqns.push(e); // recomputed on the staged side where needed
-    }
+    } else addKnown(e);
   }
   const outUnknown = jaxpr.outs.map(isUnknown);
   const unknownOuts = jaxpr.outs.filter((_, i) => outUnknown[i]);

@@ -139,6 +139,10 @@ export const customLin: Primitive = new Primitive(
     lower: () => {
       throw new TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.");
     },
+    // Batched only when forward mode is vmapped (jacfwd, hessian): JAX's batcher raises too.
+    batch: () => {
+      throw new TypeError("can't apply forward-mode autodiff (jvp) to a custom_vjp function.");
+    },
     transpose: (cts, args, params) => {
       const numRes = params.num_res as number;
       const res = args.slice(0, numRes);

@@ -1,7 +1,7 @@
 // Leafwise moment arithmetic shared by the optimisers, as optax.tree's update_moment,
 // update_moment_per_elem_norm, bias_correction, zeros_like/full_like, cast, and numerics.safe_increment.
 import type { Array } from '../core/array.js';
-import { canonicalizeDType, iinfo, type DType } from '../core/dtypes.js';
+import { canonicalizeDType, finfo, iinfo, isFloating, isInteger, type DType } from '../core/dtypes.js';
 import { asarray, astype } from '../numpy/convert.js';
 import { full, zeros } from '../numpy/creation.js';
 import { add, less, multiply, power, subtract, where, divide } from '../numpy/ufuncs.js';
@@ -10,9 +10,12 @@ import { mapLeaves, type PyTree } from './transform.js';
 /** An int32 zero: the step count every counting state starts from (shape (), as optax's). */
 export const zeroCount = (): Array => zeros([], { dtype: 'int32' });
 
-/** count + 1, saturating at the dtype's maximum instead of wrapping (optax.safe_increment). */
+/** count + 1, saturating at the dtype's maximum instead of wrapping (optax.safe_increment; integer or float counts). */
 export function safeIncrement(count: Array): Array {
-  const max = asarray(iinfo(count.dtype).max, count.dtype);
+  if (!isInteger(count.dtype) && !isFloating(count.dtype)) {
+    throw new TypeError(`Cannot safely increment count with dtype ${count.dtype}, valid dtypes are subdtypes of "jnp.integer" or "jnp.floating".`);
+  }
+  const max = asarray(isInteger(count.dtype) ? iinfo(count.dtype).max : finfo(count.dtype).max, count.dtype);
   return where(less(count, max), add(count, asarray(1, count.dtype)), max);
 }
 
