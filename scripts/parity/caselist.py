@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 CASES_DIR = Path(__file__).resolve().parent / "cases"
-FAMILIES = ("numpy", "lax", "promotion", "transforms", "random", "nn")
+FAMILIES = ("numpy", "lax", "promotion", "transforms", "random", "nn", "optim", "parallel", "indexing")
 
 
 def js_number(x: float | int) -> str:

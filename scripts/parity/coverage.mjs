@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const args = new Set(process.argv.slice(2));
-const FAMILIES = ['numpy', 'lax', 'promotion', 'transforms', 'random', 'nn'];
+const FAMILIES = ['numpy', 'lax', 'promotion', 'transforms', 'random', 'nn', 'optim', 'parallel', 'indexing'];
 
 const reportDir = mkdtempSync(path.join(tmpdir(), 'jaxts-parity-'));
 const jest = spawnSync(

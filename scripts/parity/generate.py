@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Computes the parity fixtures with Python JAX: test/parity/fixtures/{<family>.json, arrays/*.npy}.
 
-    python3 -m venv .parity-venv && .parity-venv/bin/pip install jax==0.10.2 numpy
+    python3 -m venv .parity-venv && .parity-venv/bin/pip install jax==0.10.2 optax==0.2.8 numpy
     .parity-venv/bin/python scripts/parity/generate.py            # every family
     .parity-venv/bin/python scripts/parity/generate.py numpy lax  # some families
 
@@ -38,6 +38,11 @@ WEAK_SCALARS = {"i*": 1, "f*": 0.5}  # the JS side passes the same JS numbers
 
 
 def setup_jax():
+    # The parallel family pmaps over 4 host devices; XLA reads the flag when jax is first imported.
+    # Other families run on device 0 as before (their fixtures do not change).
+    import os
+    if "xla_force_host_platform_device_count" not in os.environ.get("XLA_FLAGS", ""):
+        os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_force_host_platform_device_count=4").strip()
     import jax
 
     if jax.__version__ != JAX_VERSION:
@@ -138,6 +143,11 @@ class Inputs:
         return x
 
     def build(self, v: Any, top: bool = True) -> Any:
+        if isinstance(v, dict) and v.get("gen") == "typed_key":  # jax.random.key(seed), stored as its key data
+            key = jax.random.key(v["seed"])
+            self.arrays.append(self.store.put(np.asarray(jax.random.key_data(key)), "uint32", weak=False))
+            self.values.append(key)
+            return key
         if isinstance(v, dict) and "gen" in v:
             return self.array(generate_array(v), v.get("weak", False))
         if isinstance(v, dict) and "kind" in v:
@@ -156,6 +166,13 @@ class Inputs:
             return key
         if isinstance(v, dict) and "dtype" in v and len(v) == 1:
             return jnp.dtype(v["dtype"])
+        if isinstance(v, dict) and isinstance(v.get("fn"), str):
+            # a function itself (lax.reduce_window's computation), or with args/kwargs its result
+            # (dimension numbers: lax.GatherDimensionNumbers(offset_dims=..., ...))
+            f = resolve(v["fn"])
+            if "args" not in v and "kwargs" not in v:
+                return f
+            return f(*(self.build(x, False) for x in v.get("args", [])), **{k: self.build(x, False) for k, x in v.get("kwargs", {}).items()})
         if isinstance(v, dict):
             return {k: self.build(x, False) for k, x in v.items()}
         if isinstance(v, list):
@@ -217,8 +234,36 @@ def resolve(fn: str):
     namespace, _, name = fn.partition(".")
     if namespace == "transforms":  # a chain of transformations of a catalogue function
         return lambda *args, **kwargs: catalogue.apply(name, list(args), kwargs)
+    if namespace == "parallel":  # collectives and pmap over the 4 host devices (parallel.py)
+        import parallel
+        return lambda *args, **kwargs: parallel.apply(name, list(args), kwargs)
+    if namespace == "indexing":  # x[idx] and x.at[idx] updates (indexing.py)
+        import indexing
+        return lambda *args, **kwargs: indexing.apply(name, list(args), kwargs)
+    if namespace == "optim":  # optax is the oracle; the convention is in optim_calls.py
+        import optim_calls
+        return lambda *args, **kwargs: optim_calls.call(name, list(args), kwargs)
+    if namespace == "nn" and name.startswith("initializers."):  # factory(**kwargs)(key, shape, dtype)
+        init = getattr(jax.nn.initializers, name.partition(".")[2])
+        return init if init in (jax.nn.initializers.zeros, jax.nn.initializers.ones) else lambda *a, **kw: init(**kw)(*a)
     module = {"numpy": jnp, "lax": lax, "random": jax.random, "nn": jax.nn}[namespace]
-    return getattr(module, name)
+    f = getattr(module, name)
+    return typed_keys_as_data(f) if namespace == "random" else f
+
+
+def is_typed_key(x: Any) -> bool:
+    return isinstance(x, jax.Array) and jax.dtypes.issubdtype(x.dtype, jax.dtypes.prng_key)
+
+
+def typed_keys_as_data(f):
+    """Typed key outputs (random.key, wrap_key_data, split of a typed key) are recorded as their key
+    data, uint32[..., 2]: jaxts represents typed keys by their data (lib/random/keys.ts)."""
+    def call(*args, **kwargs):
+        out = f(*args, **kwargs)
+        if not any(is_typed_key(x) for x in jax.tree.leaves(out)):
+            return out
+        return jax.tree.map(lambda x: jax.random.key_data(x) if is_typed_key(x) else x, out)
+    return call
 
 
 def run_case(case: dict[str, Any], store: ArrayStore) -> dict[str, Any]:
@@ -254,8 +299,12 @@ def run_case(case: dict[str, Any], store: ArrayStore) -> dict[str, Any]:
     return entry
 
 
-def meta() -> dict[str, Any]:
+def meta(family: str) -> dict[str, Any]:
     import jaxlib
+    oracle = {}
+    if family == "optim":  # optax is the optim family's oracle
+        import optim_calls
+        oracle = {"optax": optim_calls.version()}
     return {
         "jax": jax.__version__,
         "jaxlib": jaxlib.__version__,
@@ -266,6 +315,7 @@ def meta() -> dict[str, Any]:
         "jax_threefry_partitionable": bool(jax.config.jax_threefry_partitionable),
         "x64": "per case (the case's x64 flag)",
         "generator": "scripts/parity/generate.py",
+        **oracle,
     }
 
 
@@ -278,7 +328,7 @@ def main(argv: list[str]) -> None:
         entries = {c["id"]: run_case(c, store) for c in cases}
         errors = sum("error" in e for e in entries.values())
         # One case a line: readable diffs when cases change.
-        text = "{\n" + f'"family": {json.dumps(family)},\n"meta": {json.dumps(meta())},\n"cases": {{\n'
+        text = "{\n" + f'"family": {json.dumps(family)},\n"meta": {json.dumps(meta(family))},\n"cases": {{\n'
         text += ",\n".join(f"{json.dumps(k)}: {json.dumps(v, separators=(',', ':'))}" for k, v in entries.items())
         text += "\n}\n}\n"
         (FIXTURES / f"{family}.json").write_text(text)

@@ -9,7 +9,7 @@ import { fileURLToPath } from 'node:url';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-export const FAMILIES = ['numpy', 'lax', 'promotion', 'transforms', 'random', 'nn'] as const;
+export const FAMILIES = ['numpy', 'lax', 'promotion', 'transforms', 'random', 'nn', 'optim', 'parallel', 'indexing'] as const;
 export type Family = (typeof FAMILIES)[number];
 
 export interface Case {

@@ -32,6 +32,15 @@ function closeEnough(got: number, want: number, tol: number): boolean {
   return Math.abs(got - want) <= tol + tol * Math.abs(want);
 }
 
+/**
+ * A Python scalar result (optax's constant schedules return the float itself) matches the same JS
+ * value, or a 0-d weakly typed Array holding it: what a Python scalar becomes in JAX arithmetic.
+ */
+function scalarMatches(got: unknown, want: unknown): boolean {
+  if (got === want) return true;
+  return got instanceof Array && got.ndim === 0 && got.weakType && typeof want === 'number' && got.item() === want;
+}
+
 /** Element mismatches of two value arrays (bigints and bools compare exactly). */
 function valueProblems(got: ArrayLike<number | bigint>, want: ArrayLike<number | bigint>, tol: number, complex: boolean): string[] {
   const bad: string[] = [];
@@ -71,7 +80,7 @@ export function compareOutputs(result: unknown, expected: OutputRecord[], fixtur
     const prefix = expected.length > 1 ? `output ${i}: ` : '';
     let problems: string[];
     if ('dtype_value' in want) problems = got[i] === want.dtype_value ? [] : [`expected dtype ${want.dtype_value}, got ${describe(got[i])}`];
-    else if ('value' in want) problems = got[i] === want.value ? [] : [`expected ${JSON.stringify(want.value)}, got ${describe(got[i])}`];
+    else if ('value' in want) problems = scalarMatches(got[i], want.value) ? [] : [`expected ${JSON.stringify(want.value)}, got ${describe(got[i])}`];
     else problems = compareArray(got[i], want, fixtures);
     return problems.map((p) => prefix + p);
   });

@@ -45,6 +45,15 @@ function buildArgs(c: Case, arrays: Array[]): { args: Arg[]; kwargs: Record<stri
         return kind !== 'c*' && v.as === 'dtype' ? kind : take();
       }
       if ('dtype' in v && Object.keys(v).length === 1) return v.dtype;
+      if (typeof v.fn === 'string') {
+        // the matching jaxts function, as a callable named by JAX's name (calls.ts maps e.g.
+        // lax.add to reduceWindow's 'add'); with args/kwargs, its result (dimension numbers)
+        const r = resolve(v.fn);
+        if ('unsupported' in r) throw new Error(r.unsupported);
+        if (!('args' in v) && !('kwargs' in v)) return Object.defineProperty((...xs: unknown[]) => r.invoke(xs, {}), 'name', { value: v.fn });
+        const kw = (v.kwargs ?? {}) as Record<string, Json>;
+        return r.invoke(((v.args ?? []) as Json[]).map(build), Object.fromEntries(Object.entries(kw).map(([k, x]) => [k, build(x)])));
+      }
       return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, build(x)]));
     }
     return globalThis.Array.isArray(v) ? v.map(build) : v;
@@ -105,7 +114,9 @@ function runCase(c: Case, fixtures: Fixtures | null): CaseResult {
         if (fixture.error) return [`${how}: JAX raises (${fixture.error}); jaxts returned ${leaves(out).length} output(s)`];
         return compareOutputs(out, fixture.outputs!, fixtures!).map((p) => `${how}: ${p}`);
       } finally {
-        dispose(out);
+        // An output may be an input passed through (x.at[] with nothing to update, masked updates):
+        // the inputs stay alive for the jit run.
+        for (const leaf of leaves(out)) if (leaf instanceof Array && !inputs.includes(leaf)) leaf.dispose();
       }
     };
     try {
