@@ -19,6 +19,7 @@ import { reduceSum } from '../lax/reduce.js';
 import type { LoweringContext, Value } from '../lowering/context.js';
 import { i64Array } from '../lowering/context.js';
 import { lowerJaxprBody, lowerModule } from '../lowering/module.js';
+import { combineCollectives } from './combine_collectives.js';
 import { nestedPmapAxes, replicaCount } from './replicas.js';
 import { setReplicatedRunner } from './jit.js';
 import { asarray } from '../numpy/convert.js';
@@ -100,7 +101,8 @@ function executableFor(p: PmapParams, devices: Device[]): Executable {
   if (hit) return hit;
   const aliases = aliasesFor(p);
   const axes = replicaAxesOf(p);
-  const lowered = withReplicaAxes(axes, () => lowerModule(p.jaxpr.jaxpr, { name: `pmap_${p.name}`, numReplicas: devices.length, aliases }));
+  const body = combineCollectives(p.jaxpr.jaxpr);
+  const lowered = withReplicaAxes(axes, () => lowerModule(body, { name: `pmap_${p.name}`, numReplicas: devices.length, aliases }));
   const exe = devices[0]!.backend.compileSync(lowered.text, {
     signature: lowered.signature,
     numReplicas: devices.length,
