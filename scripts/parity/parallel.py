@@ -89,8 +89,35 @@ def apply_pmap(args: list[Any], kwargs: dict[str, Any]) -> Any:
     return jax.pmap(BODIES[kwargs["body"]], axis_name="i", **options)(*args)
 
 
+# ---- bodies for `parallel.sharded_jit` (jit with NamedSharding over a 2 x 2 mesh) ----
+
+SHARDED_BODIES: dict[str, Callable] = {
+    "dense": lambda u, w: jnp.tanh(jnp.dot(u, w)) + 1,
+    "reduce": lambda u, w: jnp.sum(u * 2, axis=1) + jnp.sum(w),
+}
+
+
+def apply_sharded_jit(args: list[Any], kwargs: dict[str, Any]) -> Any:
+    """jax.jit(body, in_shardings, out_shardings) on a mesh of the 4 devices; a `constraint` spec
+    puts lax.with_sharding_constraint on the body's result."""
+    from jax.sharding import NamedSharding, PartitionSpec
+    # Auto axes: GSPMD's propagation, as jaxts's meshes have (make_mesh defaults to Explicit).
+    axes = tuple(kwargs["axes"])
+    mesh = jax.make_mesh(tuple(kwargs["mesh"]), axes, axis_types=(jax.sharding.AxisType.Auto,) * len(axes))
+    sharding = lambda spec: NamedSharding(mesh, PartitionSpec(*spec))
+    body = SHARDED_BODIES[kwargs["body"]]
+    if "constraint" in kwargs:
+        inner, c = body, sharding(kwargs["constraint"])
+        body = lambda *a: lax.with_sharding_constraint(inner(*a), c)
+    ins = tuple(sharding(s) for s in kwargs["in_specs"])
+    out = sharding(kwargs["out_spec"]) if kwargs.get("out_spec") is not None else None
+    return jax.jit(body, in_shardings=ins, out_shardings=out)(*args)
+
+
 def apply(name: str, args: list[Any], kwargs: dict[str, Any]) -> Any:
     """Runs the case `parallel.<name>`."""
     if name == "pmap":
         return apply_pmap(args, kwargs)
+    if name == "sharded_jit":
+        return apply_sharded_jit(args, kwargs)
     return apply_collective(name, args, kwargs)

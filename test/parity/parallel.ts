@@ -3,7 +3,7 @@
 // positional, the others in an options object) under pmap / vmap with axis names 'i' (and 'j'),
 // optionally differentiated; `parallel.pmap` calls pmap with its options on a small body.
 // Convention: scripts/parity/README.md ("The parallel family").
-import { grad, jvp, lax, numpy as jnp, pmap, vmap, type Array } from '../../lib/index.js';
+import { grad, jit, jvp, lax, makeMesh, NamedSharding, numpy as jnp, P, pmap, vmap, type Array, type SpecEntry } from '../../lib/index.js';
 import type { Arg, Invoke, Resolved } from './calls.js';
 import { leaves } from './compare.js';
 
@@ -88,9 +88,33 @@ const pmapCase: Resolved = {
   },
 };
 
+// bodies for `parallel.sharded_jit` (parallel.py::SHARDED_BODIES).
+const SHARDED_BODIES: Record<string, Fn> = {
+  dense: (u: Array, w: Array) => jnp.tanh(jnp.dot(u, w)).add(1),
+  reduce: (u: Array, w: Array) => jnp.sum(u.mul(2), 1).add(jnp.sum(w)),
+};
+
+const shardedJitCase: Resolved = {
+  via: 'jit(f, { inShardings, outShardings })',
+  invoke: (args, kwargs) => {
+    const mesh = makeMesh(kwargs.mesh as number[], kwargs.axes as string[]);
+    const sharding = (spec: Arg) => new NamedSharding(mesh, P(...(spec as SpecEntry[])));
+    let body = SHARDED_BODIES[kwargs.body as string]!;
+    if (kwargs.constraint !== undefined) {
+      const inner = body;
+      const c = sharding(kwargs.constraint);
+      body = (...a: never[]) => lax.withShardingConstraint(inner(...a) as Array, c);
+    }
+    const inShardings = (kwargs.in_specs as Arg[]).map(sharding);
+    const options = kwargs.out_spec != null ? { inShardings, outShardings: sharding(kwargs.out_spec) } : { inShardings };
+    return (jit(body, options) as unknown as (...a: unknown[]) => unknown)(...args);
+  },
+};
+
 /** How jaxts runs `parallel.<name>`. */
 export function parallelCase(name: string): Resolved {
   if (name === 'pmap') return pmapCase;
+  if (name === 'sharded_jit') return shardedJitCase;
   if (!(name in PARAMS)) return { unsupported: `parallel.${name} is not mapped by the parity suite` };
   return collectiveCase(name);
 }
