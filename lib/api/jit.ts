@@ -45,6 +45,8 @@ interface Compiled {
   jaxpr: ClosedJaxpr;
   executables: Map<string, Executable>;
   lowered?: LoweredModule;
+  /** The program holds pmaps: it runs replicated over their devices (pmap.ts). */
+  holdsPmap: boolean;
 }
 
 const compiledOf = new WeakMap<ClosedJaxpr, Compiled>();
@@ -65,12 +67,16 @@ function aliasesFor(jaxpr: ClosedJaxpr, donate: number[]): [number, number][] {
   return aliases;
 }
 
-function executableFor(jaxpr: ClosedJaxpr, name: string, device: Device, donate: number[], stats?: JitStats): Executable {
+function compiledEntry(jaxpr: ClosedJaxpr): Compiled {
   let entry = compiledOf.get(jaxpr);
   if (!entry) {
-    entry = { jaxpr, executables: new Map() };
+    entry = { jaxpr, executables: new Map(), holdsPmap: nestedPmapAxes(jaxpr.jaxpr).length > 0 };
     compiledOf.set(jaxpr, entry);
   }
+  return entry;
+}
+
+function executableFor(jaxpr: ClosedJaxpr, name: string, device: Device, donate: number[], stats?: JitStats, entry = compiledEntry(jaxpr)): Executable {
   const key = `${device.backend.platform}:${device.id}`;
   const hit = entry.executables.get(key);
   if (hit) return hit;
@@ -97,9 +103,10 @@ export function setReplicatedRunner(run: ReplicatedRunner): void {
 
 /** Runs a closed jaxpr on concrete arrays (consts first, then arguments), compiling on first use. */
 function runCompiled(jaxpr: ClosedJaxpr, inputs: ArrayImpl[], name: string, donate: number[], stats?: JitStats): Array[] {
-  if (runReplicated && nestedPmapAxes(jaxpr.jaxpr).length) return runReplicated(jaxpr, inputs, name);
+  const entry = compiledEntry(jaxpr);
+  if (entry.holdsPmap && runReplicated) return runReplicated(jaxpr, inputs, name);
   const device = inputs.find((a) => !a.hostData)?.device ?? defaultBackend().devices[0]!;
-  const exe = executableFor(jaxpr, name, device, donate, stats);
+  const exe = executableFor(jaxpr, name, device, donate, stats, entry);
   const numConsts = jaxpr.consts.length;
   const outs = exe.execute(
     inputs.map((a) => a.buffer(device)),

@@ -149,9 +149,12 @@ function resolveDevices(p: PmapParams): Device[] {
 
 /** `buffers` (one per group of `perGroup` consecutive replicas, on its first device) copied to every replica. */
 function spreadToReplicas(buffers: DeviceBuffer[], devices: Device[], perGroup: number): DeviceBuffer[] {
+  const raw = new Map<DeviceBuffer, ArrayBufferView>(); // each group's value read once
   return devices.map((d, r) => {
     const b = buffers[Math.floor(r / perGroup)]!;
-    return r % perGroup === 0 ? b : d.backend.bufferFromHost(b.toHostSync(), b.dtype, b.shape, d);
+    if (r % perGroup === 0) return b;
+    if (!raw.has(b)) raw.set(b, b.toHostSync());
+    return d.backend.bufferFromHost(raw.get(b)!, b.dtype, b.shape, d);
   });
 }
 
@@ -253,9 +256,11 @@ function runReplicated(jaxpr: ClosedJaxpr, inputs: ArrayImpl[], name: string): A
     replicatedExecutables.set(jaxpr, exe);
   }
   const copies: DeviceBuffer[] = [];
+  const raw = new Map<ArrayImpl, ArrayBufferView>(); // each input read once
+  const rawOnce = (a: ArrayImpl) => raw.get(a) ?? raw.set(a, rawOf(a)).get(a)!;
   const argLists = devices.map((d) => inputs.map((a) => {
     if (a instanceof ShardedArray || (!a.hostData && a.device === d)) return a.buffer(d); // held by the array
-    const copy = d.backend.bufferFromHost(rawOf(a), a.dtype, a.shape, d);
+    const copy = d.backend.bufferFromHost(rawOnce(a), a.dtype, a.shape, d);
     copies.push(copy);
     return copy;
   }));

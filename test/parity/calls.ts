@@ -2,6 +2,7 @@
 // (DESIGN.md "Public API conventions"): camelCase names, positional arguments as in JAX,
 // keyword arguments in a trailing options object with camelCase keys. lax primitives without a
 // friendlier function are bound directly with JAX's (snake_case) params.
+import { camel, camelKeys } from './names.js';
 import { indexingCase } from './indexing_calls.js';
 import { checkpoint, checkpointPolicies, hessian, grad, jacfwd, jacobian, jacrev, jit, jvp, lax, linearize, linearTranspose, nn, numpy as jnp, random, remat, valueAndGrad, vjp, vmap } from '../../lib/index.js';
 import { CATALOGUE } from './catalogue.js';
@@ -16,7 +17,6 @@ export type Invoke = (args: Arg[], kwargs: Record<string, Arg>) => unknown;
 
 export type Resolved = { invoke: Invoke; via: string } | { unsupported: string };
 
-const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 interface Bindable {
   bind(args: unknown[], params?: Record<string, unknown>): unknown[];
@@ -64,7 +64,6 @@ const LAX_ARGS: Record<string, (args: Arg[], kwargs: Record<string, Arg>) => [Ar
   },
 };
 
-const camelKeys = (kw: Record<string, Arg>): Record<string, Arg> => Object.fromEntries(Object.entries(kw).map(([k, v]) => [camel(k), v]));
 
 /** Calls a function with JAX's positional arguments and, if any, the keyword options. */
 function callFunction(f: (...a: unknown[]) => unknown): Invoke {

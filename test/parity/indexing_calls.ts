@@ -2,6 +2,7 @@
 // `x.slice(...index)` for x[idx] and `x.at(...index).set/add/multiply/min/max/get(...)`.
 // Index entries: an int, null (newaxis), '...', { slice: [start, stop, step] } (nulls allowed)
 // or an array (advanced indexing).
+import { camelKeys } from './names.js';
 import { Array } from '../../lib/index.js';
 import type { IndexEntry } from '../../lib/core/array.js';
 import type { Arg, Resolved } from './calls.js';
@@ -38,8 +39,7 @@ export function indexingCase(name: string): Resolved {
       const at = x.at(...idx) as unknown as Record<string, (...a: unknown[]) => unknown>;
       const method = at[METHODS[name]!];
       if (typeof method !== 'function') throw new TypeError(`x.at(...).${METHODS[name]} is not a function`);
-      const camel = Object.fromEntries(Object.entries(kwargs).map(([k, v]) => [k.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase()), v]));
-      const options = Object.keys(camel).length ? [camel] : [];
+      const options = Object.keys(kwargs).length ? [camelKeys(kwargs)] : [];
       return method.call(at, ...rest, ...options);
     },
   };

@@ -3,10 +3,10 @@
 // params, updated with each gradient pytree in turn (params advanced by applyUpdates), and the
 // leaves of [params, last updates, state] are compared; a schedule is read at each step count.
 // Nested transformations and schedules in the kwargs ({fn: 'optim.<name>', kwargs}) come built by the runner.
+import { camel } from './names.js';
 import { Array, numpy as jnp, optim, tree } from '../../lib/index.js';
 import type { Arg, Resolved } from './calls.js';
 
-const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 // The constructor arguments jaxts takes positionally (optax's names); the rest go in the options object.
 const POSITIONAL: Record<string, string[]> = {

@@ -3,6 +3,7 @@
 // positional, the others in an options object) under pmap / vmap with axis names 'i' (and 'j'),
 // optionally differentiated; `parallel.pmap` calls pmap with its options on a small body.
 // Convention: scripts/parity/README.md ("The parallel family").
+import { camel, camelKeys } from './names.js';
 import { grad, jit, jvp, lax, makeMesh, NamedSharding, numpy as jnp, P, pmap, vmap, type Array, type SpecEntry } from '../../lib/index.js';
 import type { Arg, Invoke, Resolved } from './calls.js';
 import { leaves } from './compare.js';
@@ -10,7 +11,6 @@ import { leaves } from './compare.js';
 type Fn = (...args: never[]) => unknown;
 type Kwargs = Record<string, Arg>;
 
-const camel = (s: string): string => s.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
 
 // Each collective's parameters (parallel.py::PARAMS); `positional` ones follow the axis name, as in JAX.
 const PARAMS: Record<string, { positional?: string[]; keyword?: string[] }> = {
@@ -83,7 +83,7 @@ const pmapCase: Resolved = {
     const { body, ...options } = kwargs;
     const f = BODIES[body as string];
     if (!f) throw new Error(`parity: no pmap body ${String(body)}`);
-    const opts = Object.fromEntries(Object.entries(options).map(([k, v]) => [camel(k), v]));
+    const opts = camelKeys(options);
     return (pmap(f, { axisName: 'i', ...opts }) as (...a: unknown[]) => unknown)(...args);
   },
 };
