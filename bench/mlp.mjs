@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { grad, jit, numpy as jnp, tree, valueAndGrad, vmap } from '../dist/index.js';
+import { loss, ramp, sizes } from './mlp_model.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 process.env.JAXTS_COMPILATION_CACHE = '0'; // measure real compilations
@@ -15,23 +16,11 @@ const iterations = Number(process.argv[2] ?? 50);
 const python = process.argv[3] ?? 'python3';
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 
-function predict(params, inputs) {
-  let outputs = inputs;
-  for (const [W, b] of params) {
-    outputs = jnp.dot(inputs, W).add(b);
-    inputs = jnp.tanh(outputs);
-  }
-  return outputs;
-}
-const loss = (params, inputs, targets) => jnp.sum(predict(params, inputs).sub(targets).square());
 const sgdStep = (params, inputs, targets) => {
   const [value, grads] = valueAndGrad(loss)(params, inputs, targets);
   return [value, tree.map((p, g) => p.sub(g.mul(1e-4)), params, grads)];
 };
 
-const sizes = [784, 512, 512, 10];
-// Deterministic, non-trivial data without a PRNG dependency: sin of an index ramp.
-const ramp = (shape, scale, phase) => jnp.sin(jnp.arange(shape.reduce((a, b) => a * b, 1), { dtype: 'float32' }).mul(0.37).add(phase)).mul(scale).reshape(shape);
 const initParams = () => sizes.slice(0, -1).map((m, i) => [ramp([m, sizes[i + 1]], 0.05, i), jnp.zeros([sizes[i + 1]])]);
 const inputs = ramp([128, 784], 1, 7);
 const targets = ramp([128, 10], 1, 11);

@@ -7,31 +7,16 @@ import time
 import jax
 import jax.numpy as jnp
 
-SIZES = [784, 512, 512, 10]
+from mlp_model import SIZES, loss, ramp
 
 
-def predict(params, inputs):
-    outputs = inputs
-    for W, b in params:
-        outputs = jnp.dot(inputs, W) + b
-        inputs = jnp.tanh(outputs)
-    return outputs
 
-
-def loss(params, inputs, targets):
-    return jnp.sum((predict(params, inputs) - targets) ** 2)
 
 
 def sgd_step(params, inputs, targets):
     value, grads = jax.value_and_grad(loss)(params, inputs, targets)
     return value, jax.tree.map(lambda p, g: p - g * 1e-4, params, grads)
 
-
-def ramp(shape, scale, phase):
-    n = 1
-    for s in shape:
-        n *= s
-    return (jnp.sin(jnp.arange(n, dtype=jnp.float32) * 0.37 + phase) * scale).reshape(shape)
 
 
 def measure(make_fn, run, iterations):

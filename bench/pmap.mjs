@@ -8,6 +8,7 @@ import { execFileSync } from 'node:child_process';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { numpy as jnp, tree, valueAndGrad } from '../dist/index.js';
+import { loss, ramp, sizes } from './mlp_model.mjs';
 import { pmap } from '../dist/api/pmap.js';
 import { pmean } from '../dist/lax/parallel.js';
 import { configureBackends } from '../dist/runtime/registry.js';
@@ -20,23 +21,12 @@ const python = process.argv[3] ?? 'python3';
 const median = (xs) => [...xs].sort((a, b) => a - b)[xs.length >> 1];
 const DEVICES = 4;
 
-function predict(params, inputs) {
-  let outputs = inputs;
-  for (const [W, b] of params) {
-    outputs = jnp.dot(inputs, W).add(b);
-    inputs = jnp.tanh(outputs);
-  }
-  return outputs;
-}
-const loss = (params, inputs, targets) => jnp.sum(predict(params, inputs).sub(targets).square());
 const trainStep = (params, inputs, targets) => {
   const [value, grads] = valueAndGrad(loss)(params, inputs, targets);
   const g = pmean(grads, 'batch');
   return [pmean(value, 'batch'), tree.map((p, d) => p.sub(d.mul(1e-4)), params, g)];
 };
 
-const sizes = [784, 512, 512, 10];
-const ramp = (shape, scale, phase) => jnp.sin(jnp.arange(shape.reduce((a, b) => a * b, 1), { dtype: 'float32' }).mul(0.37).add(phase)).mul(scale).reshape(shape);
 const replicate = (x) => jnp.broadcastTo(x, [DEVICES, ...x.shape]);
 const initParams = () => sizes.slice(0, -1).map((m, i) => [replicate(ramp([m, sizes[i + 1]], 0.05, i)), replicate(jnp.zeros([sizes[i + 1]]))]);
 // Put the data and parameters on the devices once, as the training loop keeps them.

@@ -12,20 +12,11 @@ import jax
 import jax.numpy as jnp
 from jax import lax
 
-SIZES = [784, 512, 512, 10]
+from mlp_model import SIZES, loss, ramp  # after XLA_FLAGS, like jax
+
 DEVICES = 4
 
 
-def predict(params, inputs):
-    outputs = inputs
-    for W, b in params:
-        outputs = jnp.dot(inputs, W) + b
-        inputs = jnp.tanh(outputs)
-    return outputs
-
-
-def loss(params, inputs, targets):
-    return jnp.sum((predict(params, inputs) - targets) ** 2)
 
 
 def train_step(params, inputs, targets):
@@ -33,12 +24,6 @@ def train_step(params, inputs, targets):
     grads = lax.pmean(grads, "batch")
     return lax.pmean(value, "batch"), jax.tree.map(lambda p, g: p - g * 1e-4, params, grads)
 
-
-def ramp(shape, scale, phase):
-    n = 1
-    for s in shape:
-        n *= s
-    return (jnp.sin(jnp.arange(n, dtype=jnp.float32) * 0.37 + phase) * scale).reshape(shape)
 
 
 def main():
